@@ -1,0 +1,3 @@
+from dukkan.cli import main
+
+main()

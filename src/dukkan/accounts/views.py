@@ -1,0 +1,224 @@
+"""Dashboard views: thin wrappers around `services` and `selectors`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dukkan.accounts import selectors, services
+from dukkan.accounts.forms import BusinessHoursForm, InvitationForm, RoleForm, StoreForm
+from dukkan.accounts.models import Invitation, Membership, Role
+from dukkan.accounts.permissions import store_view
+from dukkan.core.hours import is_open
+from dukkan.core.models import Store
+from dukkan.core.tenancy import get_scoped_or_404
+
+
+def _store_url(name: str, store: Store) -> str:
+    return reverse(f"dashboard:{name}", kwargs={"store_slug": store.slug})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = list(selectors.memberships_of(request.user))  # type: ignore[arg-type]
+    return render(request, "dashboard/home.html", {"memberships": memberships})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create_store(request: HttpRequest) -> HttpResponse:
+    form = StoreForm(request.POST or None, initial={"default_language": translation.get_language()})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "weekend"}
+        try:
+            store = services.create_store(owner=request.user, weekend_days=form.weekend_days(), **data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your store is ready."))
+            return redirect(_store_url("store", store))
+    return render(request, "dashboard/store_form.html", {"form": form, "creating": True})
+
+
+@store_view()
+def store_overview(request: HttpRequest) -> HttpResponse:
+    store: Store = request.store  # type: ignore[attr-defined]
+    context = {
+        "store": store,
+        "membership": request.membership,  # type: ignore[attr-defined]
+        "team": selectors.team(store),
+        "invitations": selectors.open_invitations(store),
+        "open_now": is_open(store.business_hours, store.time_zone, timezone.now()),
+    }
+    return render(request, "dashboard/store.html", context)
+
+
+@store_view()
+def team(request: HttpRequest) -> HttpResponse:
+    store: Store = request.store  # type: ignore[attr-defined]
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    form = InvitationForm()
+    return render(request, "dashboard/team.html", _team_context(store, membership, form))
+
+
+def _team_context(store: Store, membership: Membership, form: InvitationForm) -> dict[str, object]:
+    return {
+        "store": store,
+        "membership": membership,
+        "team": selectors.team(store),
+        "invitations": selectors.open_invitations(store),
+        "form": form,
+        "roles": Role.choices,
+        "can_manage": membership.has_role(Role.ADMIN),
+    }
+
+
+@store_view(Role.ADMIN)
+@require_POST
+def invite(request: HttpRequest) -> HttpResponse:
+    store: Store = request.store  # type: ignore[attr-defined]
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invite(actor=membership, email=form.cleaned_data["email"], role=form.cleaned_data["role"])
+        except ValidationError as error:
+            form.add_error("email", error)
+        except PermissionDenied as error:
+            form.add_error("role", str(error))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect(_store_url("team", store))
+    return render(request, "dashboard/team.html", _team_context(store, membership, form), status=400)
+
+
+@store_view(Role.ADMIN)
+@require_POST
+def change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+    store: Store = request.store  # type: ignore[attr-defined]
+    target = get_scoped_or_404(Membership, store, pk=membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role from the list."))
+    else:
+        try:
+            services.change_role(actor=request.membership, membership=target, role=form.cleaned_data["role"])  # type: ignore[attr-defined]
+            messages.success(request, _("Role changed."))
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])) or _("Your role does not allow this."))
+    return redirect(_store_url("team", store))
+
+
+@store_view()
+@require_POST
+def remove_member(request: HttpRequest, membership_id: int) -> HttpResponse:
+    store: Store = request.store  # type: ignore[attr-defined]
+    target = get_scoped_or_404(Membership, store, pk=membership_id)
+    try:
+        services.remove_member(actor=request.membership, membership=target)  # type: ignore[attr-defined]
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])) or _("Your role does not allow this."))
+        return redirect(_store_url("team", store))
+    messages.success(request, _("%(user)s is no longer on the team.") % {"user": target.user})
+    if target.pk == request.membership.pk:  # type: ignore[attr-defined]
+        return redirect("dashboard:home")
+    return redirect(_store_url("team", store))
+
+
+@store_view(Role.ADMIN)
+@require_POST
+def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    store: Store = request.store  # type: ignore[attr-defined]
+    invitation = get_scoped_or_404(Invitation, store, pk=invitation_id)
+    services.revoke_invitation(actor=request.membership, invitation=invitation)  # type: ignore[attr-defined]
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect(_store_url("team", store))
+
+
+@store_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def store_settings(request: HttpRequest) -> HttpResponse:
+    store: Store = request.store  # type: ignore[attr-defined]
+    form = StoreForm(request.POST or None, instance=store, prefix="store")
+    hours_form = BusinessHoursForm(request.POST or None, store=store, prefix="hours")
+    if request.method == "POST":
+        if form.is_valid() and hours_form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "weekend"}
+            try:
+                services.update_store(
+                    store, weekend_days=form.weekend_days(), business_hours=hours_form.cleaned_data["hours"], **data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Settings saved."))
+                return redirect(_store_url("settings", store))
+        store.refresh_from_db()
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "dashboard/store_form.html", {"form": form, "hours_form": hours_form, "store": store}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = selectors.invitation_from_token(token)
+    if invitation is None:
+        return render(request, "dashboard/invitation_invalid.html", status=404)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        try:
+            services.accept_invitation(invitation=invitation, user=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Welcome to %(store)s.") % {"store": invitation.store.name})
+            return redirect(_store_url("store", invitation.store))
+    return render(request, "dashboard/invitation.html", {"invitation": invitation})
+
+
+@require_POST
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """Sets the language cookie (and the person's preference), then returns to the same page in it."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    if not check_for_language(language) or language not in {"ar", "fa", "en"}:
+        raise Http404
+    target = translation.trans_real.translate_url(next_url, language) if next_url != "/" else f"/{language}/"
+    response = HttpResponseRedirect(_with_language_prefix(target, language))
+    from django.conf import settings
+
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax")
+    if request.user.is_authenticated:
+        services.set_language(request.user, language)  # type: ignore[arg-type]
+    return response
+
+
+def _with_language_prefix(url: str, language: str) -> str:
+    for code in ("ar", "fa", "en"):
+        if url.startswith(f"/{code}/"):
+            return f"/{language}/" + url[len(code) + 2 :]
+    return url
+
+
+def operator_required(request: HttpRequest) -> None:
+    if not request.user.is_authenticated or not getattr(request.user, "is_operator", False):
+        raise Http404
+
+
+@login_required
+def operator_stores(request: HttpRequest) -> HttpResponse:
+    operator_required(request)
+    return render(request, "dashboard/operator_stores.html", {"stores": selectors.all_stores_with_team_size()})

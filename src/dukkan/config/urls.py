@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from dukkan.accounts import views as account_views
+from dukkan.config.api import api
+from dukkan.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", core_views.metrics_view, name="metrics"),
+    path("api/", api.urls),
+    path("i18n/language/", account_views.switch_language, name="switch_language"),
+    path("favicon.ico", RedirectView.as_view(url="/static/dukkan/favicon.svg", permanent=True)),
+]
+
+urlpatterns += i18n_patterns(
+    path("", core_views.marketplace_home, name="marketplace_home"),
+    path("accounts/", include("allauth.urls")),
+    path("dashboard/", include("dukkan.accounts.urls")),
+    path("invitations/<str:token>/", account_views.accept_invitation, name="accept_invitation"),
+    path("s/<str:store_slug>/", core_views.store_home, name="store_home"),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "dukkan.core"
+    label = "core"
+    verbose_name = _("Core")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dukkan.core import tasks  # noqa: F401  (registers periodic jobs)

@@ -1,0 +1,47 @@
+"""Tenant scoping: every query on a store-owned model goes through `scoped`.
+
+A store-owned model inherits `StoreOwned`; views get the current store from the
+membership check in `accounts.permissions` and then read only through `scoped(...)`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+from django.db.models import QuerySet
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from dukkan.core.models import Store
+
+M = TypeVar("M", bound=models.Model)
+
+
+class StoreOwned(models.Model):
+    store = models.ForeignKey("core.Store", on_delete=models.CASCADE, related_name="%(app_label)s_%(class)ss")
+
+    class Meta:
+        abstract = True
+
+
+class UnscopedModelError(TypeError):
+    pass
+
+
+def scoped(source: type[M] | QuerySet[M], store: Store) -> QuerySet[M]:
+    """Rows of `source` that belong to `store`; refuses models that carry no store."""
+    queryset = source if isinstance(source, QuerySet) else source._default_manager.all()
+    model = queryset.model
+    try:
+        model._meta.get_field("store")
+    except Exception as error:
+        raise UnscopedModelError(f"{model.__name__} is not store-owned") from error
+    return queryset.filter(store=store)
+
+
+def get_scoped_or_404(source: type[M] | QuerySet[M], store: Store, **lookup: Any) -> M:
+    try:
+        return scoped(source, store).get(**lookup)
+    except (scoped(source, store).model.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404 from error

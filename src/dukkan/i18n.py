@@ -1,0 +1,45 @@
+"""Translation catalogs: compiled with Babel, so a fresh machine needs no gettext tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LANGUAGES = ("ar", "fa")
+DOMAINS = ("django", "djangojs")
+
+
+def catalogs() -> list[Path]:
+    return sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
+
+
+def compile_catalogs(*, only_stale: bool) -> list[Path]:
+    compiled = []
+    for po_path in catalogs():
+        mo_path = po_path.with_suffix(".mo")
+        if only_stale and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as source:
+            catalog = read_po(source, locale=po_path.parent.parent.name)
+        with mo_path.open("wb") as target:
+            write_mo(target, catalog, use_fuzzy=False)
+        compiled.append(mo_path)
+    return compiled
+
+
+def extract_catalogs() -> None:
+    """Refresh the .po files from the source (needs GNU gettext: developers only)."""
+    import os
+
+    from django.core.management import call_command
+
+    package = Path(__file__).resolve().parent
+    cwd = os.getcwd()
+    os.chdir(package)
+    try:
+        call_command("makemessages", locale=list(LANGUAGES), no_obsolete=True, no_location=True, verbosity=1)
+    finally:
+        os.chdir(cwd)
