@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sys
@@ -17,7 +18,10 @@ def _print_problems(problems: list[Any]) -> None:
     print("Dukkan cannot start because of its configuration:", file=sys.stderr)
     for problem in problems:
         print(f"  ✘ {problem}", file=sys.stderr)
-    print("Fix the variables above (see the configuration table in README.md) and try again.", file=sys.stderr)
+    print(
+        "Fix the variables above (see the configuration table in README.md) and try again.",
+        file=sys.stderr,
+    )
 
 
 def _load_or_exit() -> Any:
@@ -161,10 +165,14 @@ def cmd_i18n(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dukkan", description="Sell and support digital products in one place.")
+    parser = argparse.ArgumentParser(
+        prog="dukkan", description="Sell and support digital products in one place."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="migrate, load the demo marketplace and serve it with a worker")
+    demo = sub.add_parser(
+        "demo", help="migrate, load the demo marketplace and serve it with a worker"
+    )
     demo.add_argument("--port", type=_port, default=8000)
     demo.add_argument("--host", default="127.0.0.1")
     demo.set_defaults(func=cmd_demo)
@@ -173,11 +181,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8000)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--workers", type=_workers, default=1, help="server processes (default 1)")
-    serve.add_argument("--no-migrate", action="store_true", help="do not apply database migrations at start")
+    serve.add_argument(
+        "--no-migrate", action="store_true", help="do not apply database migrations at start"
+    )
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help="run background tasks and periodic jobs")
-    worker.add_argument("--interval", type=float, default=0.5, help="seconds between polls of an empty queue")
+    worker.add_argument(
+        "--interval", type=float, default=0.5, help="seconds between polls of an empty queue"
+    )
     worker.set_defaults(func=cmd_worker)
 
     check = sub.add_parser("check", help="say in plain words what is misconfigured")
@@ -195,10 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         args.func(args)
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ def extract_catalogs() -> None:
     cwd = os.getcwd()
     os.chdir(package)
     try:
-        call_command("makemessages", locale=list(LANGUAGES), no_obsolete=True, no_location=True, verbosity=1)
+        call_command(
+            "makemessages", locale=list(LANGUAGES), no_obsolete=True, no_location=True, verbosity=1
+        )
     finally:
         os.chdir(cwd)

@@ -53,7 +53,10 @@ def _check_database(vendor: str) -> int:
     executor = MigrationExecutor(connection)
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if pending:
-        _line(False, f"{len(pending)} database migration(s) not applied yet: run `dukkan manage migrate` (serve and demo do it for you).")
+        _line(
+            False,
+            f"{len(pending)} database migration(s) not applied yet: run `dukkan manage migrate` (serve and demo do it for you).",
+        )
         return 1
     _line(True, "database schema is up to date")
     return 0
@@ -87,7 +90,10 @@ def _check_email(config: object) -> int:
             if email.user:
                 client.login(email.user, email.password)
     except (OSError, smtplib.SMTPException) as error:
-        _line(False, f"EMAIL_URL: cannot talk to the mail server {email.host}:{email.port} ({_reason(error)}).")
+        _line(
+            False,
+            f"EMAIL_URL: cannot talk to the mail server {email.host}:{email.port} ({_reason(error)}).",
+        )
         return 1
     _line(True, f"mail server {email.host}:{email.port} accepts us")
     return 0

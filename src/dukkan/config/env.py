@@ -39,20 +39,60 @@ class Variable:
 
 
 VARIABLES: tuple[Variable, ...] = (
-    Variable("DUKKAN_ENV", "`development` or `production` (production demands SECRET_KEY and allowed hosts).", "development"),
-    Variable("DUKKAN_DATA_DIR", "Folder for the SQLite database, uploaded files, generated secret key and outgoing mail.", "./data"),
-    Variable("DATABASE_URL", "Database URL; `postgres://user:pass@host:5432/name` when scaled out.", "SQLite file in the data folder"),
-    Variable("REDIS_URL", "Redis URL; switches the realtime channel layer and the cache to Redis.", ""),
-    Variable("SECRET_KEY", "Secret used to sign sessions and tokens (at least 50 characters). Generated and kept in the data folder when not in production.", ""),
+    Variable(
+        "DUKKAN_ENV",
+        "`development` or `production` (production demands SECRET_KEY and allowed hosts).",
+        "development",
+    ),
+    Variable(
+        "DUKKAN_DATA_DIR",
+        "Folder for the SQLite database, uploaded files, generated secret key and outgoing mail.",
+        "./data",
+    ),
+    Variable(
+        "DATABASE_URL",
+        "Database URL; `postgres://user:pass@host:5432/name` when scaled out.",
+        "SQLite file in the data folder",
+    ),
+    Variable(
+        "REDIS_URL", "Redis URL; switches the realtime channel layer and the cache to Redis.", ""
+    ),
+    Variable(
+        "SECRET_KEY",
+        "Secret used to sign sessions and tokens (at least 50 characters). Generated and kept in the data folder when not in production.",
+        "",
+    ),
     Variable("DEBUG", "`true` shows Django's debug pages. Never in production.", "false"),
-    Variable("DUKKAN_ALLOWED_HOSTS", "Comma-separated host names this server answers to.", "localhost,127.0.0.1,[::1]"),
-    Variable("DUKKAN_BASE_URL", "Public address of this server, used in links sent by email.", "http://localhost:8000"),
-    Variable("DUKKAN_DEFAULT_LANGUAGE", "Language when the visitor's is unknown: ar, fa or en.", "en"),
-    Variable("DUKKAN_WORKER_IN_PROCESS", "Run the background task worker inside `serve`. Defaults to true on SQLite.", "true on SQLite, false otherwise"),
+    Variable(
+        "DUKKAN_ALLOWED_HOSTS",
+        "Comma-separated host names this server answers to.",
+        "localhost,127.0.0.1,[::1]",
+    ),
+    Variable(
+        "DUKKAN_BASE_URL",
+        "Public address of this server, used in links sent by email.",
+        "http://localhost:8000",
+    ),
+    Variable(
+        "DUKKAN_DEFAULT_LANGUAGE", "Language when the visitor's is unknown: ar, fa or en.", "en"
+    ),
+    Variable(
+        "DUKKAN_WORKER_IN_PROCESS",
+        "Run the background task worker inside `serve`. Defaults to true on SQLite.",
+        "true on SQLite, false otherwise",
+    ),
     Variable("DUKKAN_LOG_FORMAT", "`json` (one object per line) or `console`.", "json"),
     Variable("DUKKAN_LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR.", "INFO"),
-    Variable("EMAIL_URL", "Outgoing mail: `smtp://user:pass@host:587?tls=true`, `smtps://…`, `console:` or `file:` (writes to DATA_DIR/outbox).", "file:"),
-    Variable("DEFAULT_FROM_EMAIL", "Sender address of the mail Dukkan sends.", "Dukkan <no-reply@localhost>"),
+    Variable(
+        "EMAIL_URL",
+        "Outgoing mail: `smtp://user:pass@host:587?tls=true`, `smtps://…`, `console:` or `file:` (writes to DATA_DIR/outbox).",
+        "file:",
+    ),
+    Variable(
+        "DEFAULT_FROM_EMAIL",
+        "Sender address of the mail Dukkan sends.",
+        "Dukkan <no-reply@localhost>",
+    ),
 )
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -117,7 +157,14 @@ class _Reader:
         self.problem(name, f"expected true or false, got {value!r}.")
         return default
 
-    def choice(self, name: str, choices: tuple[str, ...], default: str, *, fold: Callable[[str], str] = str.lower) -> str:
+    def choice(
+        self,
+        name: str,
+        choices: tuple[str, ...],
+        default: str,
+        *,
+        fold: Callable[[str], str] = str.lower,
+    ) -> str:
         value = fold(self.raw(name, default))
         if value not in choices:
             self.problem(name, f"must be one of {', '.join(choices)}; got {value!r}.")
@@ -133,23 +180,30 @@ def _data_dir(reader: _Reader) -> Path:
         probe.write_text("ok")
         probe.unlink()
     except OSError as error:
-        reader.problem("DUKKAN_DATA_DIR", f"the folder {path} cannot be created or written to ({error.strerror}).")
+        reader.problem(
+            "DUKKAN_DATA_DIR",
+            f"the folder {path} cannot be created or written to ({error.strerror}).",
+        )
     return path
 
 
 def _database(reader: _Reader, data_dir: Path) -> tuple[dict[str, Any], str]:
     url = reader.raw("DATABASE_URL")
-    sqlite_default = {
+    sqlite_default: dict[str, Any] = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(data_dir / "dukkan.sqlite3"),
     }
+    config: dict[str, Any]
     if not url:
         config = sqlite_default
     else:
         try:
-            config = dict(dj_database_url.parse(url, conn_max_age=0))
+            config = {**dj_database_url.parse(url, conn_max_age=0)}
         except (ValueError, KeyError) as error:
-            reader.problem("DATABASE_URL", f"not a database URL Dukkan understands ({error}). Use postgres://user:password@host:5432/name or sqlite:////absolute/path.db.")
+            reader.problem(
+                "DATABASE_URL",
+                f"not a database URL Dukkan understands ({error}). Use postgres://user:password@host:5432/name or sqlite:////absolute/path.db.",
+            )
             config = sqlite_default
     engine = config.get("ENGINE", "")
     if engine.endswith("sqlite3"):
@@ -166,9 +220,14 @@ def _database(reader: _Reader, data_dir: Path) -> tuple[dict[str, Any], str]:
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
         if not config.get("NAME"):
-            reader.problem("DATABASE_URL", "the PostgreSQL URL names no database (add /dbname at the end).")
+            reader.problem(
+                "DATABASE_URL", "the PostgreSQL URL names no database (add /dbname at the end)."
+            )
         return config, "postgresql"
-    reader.problem("DATABASE_URL", f"unsupported database engine {engine!r}: Dukkan runs on SQLite or PostgreSQL.")
+    reader.problem(
+        "DATABASE_URL",
+        f"unsupported database engine {engine!r}: Dukkan runs on SQLite or PostgreSQL.",
+    )
     return sqlite_default, "sqlite"
 
 
@@ -184,10 +243,16 @@ def _secret_key(reader: _Reader, data_dir: Path, environment: str) -> str:
     key = reader.raw("SECRET_KEY")
     if key:
         if len(key) < 50 or len(set(key)) < 5:
-            reader.problem("SECRET_KEY", "is too short or too simple: use at least 50 random characters (for example: python -c \"import secrets; print(secrets.token_urlsafe(50))\").")
+            reader.problem(
+                "SECRET_KEY",
+                'is too short or too simple: use at least 50 random characters (for example: python -c "import secrets; print(secrets.token_urlsafe(50))").',
+            )
         return key
     if environment == "production":
-        reader.problem("SECRET_KEY", "is required when DUKKAN_ENV=production; set it to at least 50 random characters.")
+        reader.problem(
+            "SECRET_KEY",
+            "is required when DUKKAN_ENV=production; set it to at least 50 random characters.",
+        )
         return "unset-" + secrets.token_urlsafe(50)
     path = data_dir / "secret_key"
     try:
@@ -198,7 +263,10 @@ def _secret_key(reader: _Reader, data_dir: Path, environment: str) -> str:
             path.write_text(key)
             path.chmod(stat.S_IRUSR | stat.S_IWUSR)
     except OSError as error:
-        reader.problem("SECRET_KEY", f"not set, and the generated key could not be kept in {path} ({error.strerror}).")
+        reader.problem(
+            "SECRET_KEY",
+            f"not set, and the generated key could not be kept in {path} ({error.strerror}).",
+        )
         key = secrets.token_urlsafe(50)
     return key
 
@@ -207,12 +275,18 @@ def _allowed_hosts(reader: _Reader, environment: str) -> list[str]:
     raw = reader.raw("DUKKAN_ALLOWED_HOSTS")
     if not raw:
         if environment == "production":
-            reader.problem("DUKKAN_ALLOWED_HOSTS", "is required when DUKKAN_ENV=production: list the host names this server answers to, comma-separated.")
+            reader.problem(
+                "DUKKAN_ALLOWED_HOSTS",
+                "is required when DUKKAN_ENV=production: list the host names this server answers to, comma-separated.",
+            )
         return ["localhost", "127.0.0.1", "[::1]", "testserver"]
     hosts = [host.strip() for host in raw.split(",") if host.strip()]
     for host in hosts:
         if "/" in host or " " in host:
-            reader.problem("DUKKAN_ALLOWED_HOSTS", f"{host!r} is not a host name (no scheme or path: write example.com, not https://example.com/).")
+            reader.problem(
+                "DUKKAN_ALLOWED_HOSTS",
+                f"{host!r} is not a host name (no scheme or path: write example.com, not https://example.com/).",
+            )
     if environment == "production" and "*" in hosts:
         reader.problem("DUKKAN_ALLOWED_HOSTS", "must not be * in production.")
     return hosts
@@ -222,7 +296,10 @@ def _base_url(reader: _Reader) -> str:
     url = reader.raw("DUKKAN_BASE_URL", "http://localhost:8000").rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
-        reader.problem("DUKKAN_BASE_URL", f"must be an absolute http(s) address such as https://shop.example.com; got {url!r}.")
+        reader.problem(
+            "DUKKAN_BASE_URL",
+            f"must be an absolute http(s) address such as https://shop.example.com; got {url!r}.",
+        )
         return "http://localhost:8000"
     return url
 
@@ -232,12 +309,16 @@ def _email(reader: _Reader, data_dir: Path) -> EmailConfig:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "file":
-        return EmailConfig("django.core.mail.backends.filebased.EmailBackend", file_path=str(data_dir / "outbox"))
+        return EmailConfig(
+            "django.core.mail.backends.filebased.EmailBackend", file_path=str(data_dir / "outbox")
+        )
     if scheme == "console":
         return EmailConfig("django.core.mail.backends.console.EmailBackend")
     if scheme in {"smtp", "smtps"}:
         if not parts.hostname:
-            reader.problem("EMAIL_URL", "names no mail server host (smtp://user:password@host:587).")
+            reader.problem(
+                "EMAIL_URL", "names no mail server host (smtp://user:password@host:587)."
+            )
         query = dict(pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair)
         try:
             port = parts.port or (465 if scheme == "smtps" else 25)
@@ -255,8 +336,12 @@ def _email(reader: _Reader, data_dir: Path) -> EmailConfig:
         )
     if scheme == "locmem":
         return EmailConfig("django.core.mail.backends.locmem.EmailBackend")
-    reader.problem("EMAIL_URL", f"unknown scheme {scheme!r}: use smtp://, smtps://, console: or file:.")
-    return EmailConfig("django.core.mail.backends.filebased.EmailBackend", file_path=str(data_dir / "outbox"))
+    reader.problem(
+        "EMAIL_URL", f"unknown scheme {scheme!r}: use smtp://, smtps://, console: or file:."
+    )
+    return EmailConfig(
+        "django.core.mail.backends.filebased.EmailBackend", file_path=str(data_dir / "outbox")
+    )
 
 
 def _unquote(value: str | None) -> str:
@@ -273,7 +358,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
     database, vendor = _database(reader, data_dir)
     debug = reader.boolean("DEBUG", False)
     if debug and environment == "production":
-        reader.problem("DEBUG", "must be false when DUKKAN_ENV=production: debug pages reveal secrets.")
+        reader.problem(
+            "DEBUG", "must be false when DUKKAN_ENV=production: debug pages reveal secrets."
+        )
     return Config(
         environment=environment,
         data_dir=data_dir,
@@ -287,7 +374,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         default_language=reader.choice("DUKKAN_DEFAULT_LANGUAGE", LANGUAGE_CODES, "en"),
         worker_in_process=reader.boolean("DUKKAN_WORKER_IN_PROCESS", vendor == "sqlite"),
         log_format=reader.choice("DUKKAN_LOG_FORMAT", ("json", "console"), "json"),
-        log_level=reader.choice("DUKKAN_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", fold=str.upper),
+        log_level=reader.choice(
+            "DUKKAN_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", fold=str.upper
+        ),
         email=_email(reader, data_dir),
         default_from_email=reader.raw("DEFAULT_FROM_EMAIL", "Dukkan <no-reply@localhost>"),
         problems=reader.problems,

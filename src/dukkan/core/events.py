@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
 from importlib import import_module
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -73,7 +73,9 @@ class Subscription:
 _subscriptions: dict[type[Event], list[Subscription]] = defaultdict(list)
 
 
-def subscribe(event_type: type[E], *, as_task: bool = False) -> Callable[[Callable[[E], None]], Callable[[E], None]]:
+def subscribe(
+    event_type: type[E], *, as_task: bool = False
+) -> Callable[[Callable[[E], None]], Callable[[E], None]]:
     def register(handler: Callable[[E], None]) -> Callable[[E], None]:
         subscription = Subscription(handler, as_task)
         if all(s.path != subscription.path for s in _subscriptions[event_type]):
@@ -103,7 +105,9 @@ def _dispatch(event: Event) -> None:
             subscription.handler(event)
         except Exception:
             # One failing subscriber must not keep the others from their event.
-            logger.exception("event handler failed", extra={"handler": subscription.path, "event": event.name()})
+            logger.exception(
+                "event handler failed", extra={"handler": subscription.path, "event": event.name()}
+            )
 
 
 def resolve_handler(path: str) -> Handler:
@@ -111,7 +115,7 @@ def resolve_handler(path: str) -> Handler:
     target: Any = import_module(module_name)
     for part in qualname.split("."):
         target = getattr(target, part)
-    return target  # type: ignore[no-any-return]
+    return cast(Handler, target)
 
 
 def resolve_event(name: str) -> type[Event]:

@@ -38,7 +38,9 @@ class PeriodicJob:
 _jobs: dict[str, PeriodicJob] = {}
 
 
-def periodic(schedule: str, *, name: str, catch_up: timedelta = timedelta(hours=1)) -> Callable[[T], T]:
+def periodic(
+    schedule: str, *, name: str, catch_up: timedelta = timedelta(hours=1)
+) -> Callable[[T], T]:
     """Register a task to run on a cron `schedule` (5 fields, or 6 with seconds last), in UTC."""
     if not croniter.is_valid(schedule):
         raise ValueError(f"{schedule!r} is not a valid cron schedule")

@@ -27,7 +27,9 @@ def new_worker_id() -> str:
 
 
 class DukkanWorker:
-    def __init__(self, *, interval: float = 0.5, tick_every: float = 1.0, worker_id: str | None = None) -> None:
+    def __init__(
+        self, *, interval: float = 0.5, tick_every: float = 1.0, worker_id: str | None = None
+    ) -> None:
         self.worker_id = worker_id or new_worker_id()
         self.task_worker = Worker(
             queue_names=["*"],
@@ -67,7 +69,10 @@ class DukkanWorker:
                 time.sleep(1)
 
     def start_in_background(self) -> None:
-        for target, name in ((self._scheduler_loop, "dukkan-scheduler"), (self._task_loop, "dukkan-tasks")):
+        for target, name in (
+            (self._scheduler_loop, "dukkan-scheduler"),
+            (self._task_loop, "dukkan-tasks"),
+        ):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
