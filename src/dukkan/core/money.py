@@ -11,6 +11,12 @@ from django.utils.translation import gettext as _
 
 KNOWN_CURRENCIES = frozenset(list_currencies())
 BABEL_LOCALES = {"ar": "ar", "fa": "fa_IR", "en": "en"}
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def localize_digits(text: str, language: str) -> str:
+    """Persian readers expect Persian digits; Arabic sellers in the Gulf mostly write Latin ones."""
+    return text.translate(PERSIAN_DIGITS) if language == "fa" else text
 
 
 def validate_currency(code: str) -> None:
@@ -29,10 +35,14 @@ def format_money(amount_minor: int, currency: str, language: str) -> str:
         tomans = Decimal(amount_minor) / 10
         number = format_decimal_locale(tomans, language)
         return _("%(amount)s toman") % {"amount": number}
-    return format_currency(minor_to_decimal(amount_minor, currency), currency, locale=locale)
+    text = format_currency(
+        minor_to_decimal(amount_minor, currency), currency, locale=locale, numbering_system="default"
+    )
+    return localize_digits(text, language)
 
 
 def format_decimal_locale(value: Decimal | int | float, language: str) -> str:
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=Locale.parse(BABEL_LOCALES.get(language, language)))
+    locale = Locale.parse(BABEL_LOCALES.get(language, language))
+    return localize_digits(format_decimal(value, locale=locale, numbering_system="default"), language)

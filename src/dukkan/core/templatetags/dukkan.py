@@ -8,12 +8,11 @@ from decimal import Decimal
 import jdatetime
 from babel.core import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from dukkan.core.money import BABEL_LOCALES, format_money
+from dukkan.core.money import BABEL_LOCALES, format_decimal_locale, format_money
 
 register = template.Library()
 
@@ -60,7 +59,7 @@ def ldatetime(value: datetime | None) -> str:
 def lnumber(value: int | float | Decimal | None) -> str:
     if value is None:
         return ""
-    return format_decimal(value, locale=_locale())
+    return format_decimal_locale(value, (get_language() or "en").split("-")[0])
 
 
 @register.simple_tag
