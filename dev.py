@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Set-up and the two everyday commands, needing nothing but Python 3.11+.
 
-    python3 dev.py demo [--port 8000]   set up, then run the demo marketplace
-    python3 dev.py test [pytest args]   set up, then run the whole test suite
-    python3 dev.py setup                only set up (.venv with the locked dependencies)
+python3 dev.py demo [--port 8000]   set up, then run the demo marketplace
+python3 dev.py test [pytest args]   set up, then run the whole test suite
+python3 dev.py setup                only set up (.venv with the locked dependencies)
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def run(*command: str | Path, **kwargs: object) -> None:
 
 
 def setup() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (dev.py runs under any python3)
         sys.exit(f"Dukkan needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     lock = (ROOT / "uv.lock").read_bytes() + (ROOT / "pyproject.toml").read_bytes()
     digest = hashlib.sha256(lock).hexdigest()
@@ -44,7 +44,15 @@ def setup() -> None:
     uv = shutil.which("uv") or str(BIN / "uv")
     if not Path(uv).exists():
         say("installing uv (the dependency installer) into .venv")
-        run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f"uv=={UV_VERSION}")
+        run(
+            BIN / "python",
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            f"uv=={UV_VERSION}",
+        )
     say("installing the locked dependencies")
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(VENV)}
     run(uv, "sync", "--frozen", "--quiet", "--python", BIN / "python", cwd=ROOT, env=env)
@@ -60,9 +68,13 @@ def ensure_browser() -> None:
         say("installing Debian's chromium for the browser tests")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         run("apt-get", "update", "-qq", env=env)
-        run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *BROWSER_PACKAGES, env=env)
+        run(
+            "apt-get", "install", "-y", "-qq", "--no-install-recommends", *BROWSER_PACKAGES, env=env
+        )
     else:
-        say("chromium is not installed: browser tests will be skipped (sudo apt-get install chromium)")
+        say(
+            "chromium is not installed: browser tests will be skipped (sudo apt-get install chromium)"
+        )
 
 
 def main(argv: list[str]) -> int:

@@ -42,7 +42,10 @@ def make_store(db: None, make_user: Callable[..., Any]) -> Callable[..., Any]:
     def make(slug: str | None = None, owner: Any = None, **fields: Any) -> Any:
         n = next(_sequence)
         return services.create_store(
-            owner=owner or make_user(), name=fields.pop("name", f"Store {n}"), slug=slug or f"store-{n}", **fields
+            owner=owner or make_user(),
+            name=fields.pop("name", f"Store {n}"),
+            slug=slug or f"store-{n}",
+            **fields,
         )
 
     return make
@@ -51,9 +54,13 @@ def make_store(db: None, make_user: Callable[..., Any]) -> Callable[..., Any]:
 @pytest.fixture
 def chromium_path() -> str:
     """Debian's chromium; browsers are never downloaded. In CI its absence is a failure, not a skip."""
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    path = shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+    )
     if path is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is not installed; .ci/run must install Debian's chromium package")
-        pytest.skip("chromium is not installed (apt-get install chromium); CI installs it and runs this test")
+        pytest.skip(
+            "chromium is not installed (apt-get install chromium); CI installs it and runs this test"
+        )
     return path

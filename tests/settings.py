@@ -8,8 +8,8 @@ os.environ.setdefault("EMAIL_URL", "locmem:")
 os.environ.setdefault("DUKKAN_LOG_FORMAT", "console")
 os.environ.setdefault("DUKKAN_LOG_LEVEL", "WARNING")
 
-from dukkan.config.settings import *  # noqa: E402, F403
-from dukkan.config.settings import DATA_DIR, DATABASES  # noqa: E402
+from dukkan.config.settings import *  # noqa: F403
+from dukkan.config.settings import DATA_DIR, DATABASES
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

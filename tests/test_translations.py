@@ -37,7 +37,9 @@ def test_every_string_is_translated(language: str) -> None:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if message.fuzzy or not all(strings):
             missing.append(message.id if isinstance(message.id, str) else message.id[0])
-    assert not missing, f"{len(missing)} untranslated or fuzzy strings in {language}: {missing[:10]}"
+    assert not missing, (
+        f"{len(missing)} untranslated or fuzzy strings in {language}: {missing[:10]}"
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -65,11 +67,25 @@ def test_catalogs_contain_every_string_of_the_source(tmp_path: Path) -> None:
     cwd = os.getcwd()
     os.chdir(copy)
     try:
-        call_command("makemessages", locale=list(LANGUAGES), no_obsolete=True, no_location=True, verbosity=0)
+        call_command(
+            "makemessages", locale=list(LANGUAGES), no_obsolete=True, no_location=True, verbosity=0
+        )
     finally:
         os.chdir(cwd)
     for language in LANGUAGES:
-        fresh = {key for key, _ in _entries(_catalog(copy / "locale" / language / "LC_MESSAGES" / "django.po", language))}
-        kept = {key for key, _ in _entries(_catalog(LOCALE_DIR / language / "LC_MESSAGES" / "django.po", language))}
+        fresh = {
+            key
+            for key, _ in _entries(
+                _catalog(copy / "locale" / language / "LC_MESSAGES" / "django.po", language)
+            )
+        }
+        kept = {
+            key
+            for key, _ in _entries(
+                _catalog(LOCALE_DIR / language / "LC_MESSAGES" / "django.po", language)
+            )
+        }
         new = sorted(fresh - kept)
-        assert not new, f"run `dukkan i18n extract` and translate: {len(new)} new strings in {language}, e.g. {new[:5]}"
+        assert not new, (
+            f"run `dukkan i18n extract` and translate: {len(new)} new strings in {language}, e.g. {new[:5]}"
+        )

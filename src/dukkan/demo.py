@@ -37,7 +37,9 @@ STORES: list[dict[str, Any]] = [
         "time_zone": "Asia/Riyadh",
         "weekend_days": [5, 6],
         "owner": DemoAccount("salma@alwarraq.example", "سلمى العتيبي", "ar", "owner, مكتبة الورّاق"),
-        "agents": [DemoAccount("yousef@alwarraq.example", "يوسف الحربي", "ar", "agent, مكتبة الورّاق")],
+        "agents": [
+            DemoAccount("yousef@alwarraq.example", "يوسف الحربي", "ar", "agent, مكتبة الورّاق")
+        ],
     },
     {
         "slug": "afzoonesara",
@@ -60,7 +62,9 @@ STORES: list[dict[str, Any]] = [
         "currency": "USD",
         "time_zone": "Europe/London",
         "weekend_days": [6, 7],
-        "owner": DemoAccount("daniel@cedarapps.example", "Daniel Okafor", "en", "owner, Cedar Apps"),
+        "owner": DemoAccount(
+            "daniel@cedarapps.example", "Daniel Okafor", "en", "owner, Cedar Apps"
+        ),
         "agents": [DemoAccount("priya@cedarapps.example", "Priya Shah", "en", "agent, Cedar Apps")],
     },
 ]
@@ -77,7 +81,11 @@ def _user(account: DemoAccount, **extra: Any) -> User:
     user = User.objects.filter(email=account.email).first()
     if user is None:
         user = User.objects.create_user(
-            email=account.email, password=DEMO_PASSWORD, display_name=account.name, language=account.language, **extra
+            email=account.email,
+            password=DEMO_PASSWORD,
+            display_name=account.name,
+            language=account.language,
+            **extra,
         )
     return user
 

@@ -16,7 +16,8 @@ def test_layer_follows_redis_url() -> None:
 async def test_group_message_reaches_a_member_through_the_configured_layer() -> None:
     sender = get_channel_layer()
     receiver = get_channel_layer()
-    assert sender is not None and receiver is not None
+    assert sender is not None
+    assert receiver is not None
     channel = await receiver.new_channel()
     await receiver.group_add("store-1-agents", channel)
     try:
@@ -27,7 +28,10 @@ async def test_group_message_reaches_a_member_through_the_configured_layer() -> 
     assert message == {"type": "chat.message", "text": "سلام"}
 
 
-@pytest.mark.skipif(not settings.REDIS_URL, reason="runs in the PostgreSQL + Redis pass of CI, where REDIS_URL is set")
+@pytest.mark.skipif(
+    not settings.REDIS_URL,
+    reason="runs in the PostgreSQL + Redis pass of CI, where REDIS_URL is set",
+)
 async def test_two_separate_redis_layers_deliver_across_processes() -> None:
     """Two layer instances share nothing in memory: only Redis can carry the message."""
     from channels_redis.pubsub import RedisPubSubChannelLayer
@@ -44,4 +48,3 @@ async def test_two_separate_redis_layers_deliver_across_processes() -> None:
         await web_a.flush()
         await web_b.flush()
     assert message == {"type": "chat.message", "seq": 7}
-

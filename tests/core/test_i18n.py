@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from django.template import Context, Template
@@ -19,7 +18,9 @@ def _html_attrs(body: str) -> tuple[str, str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("accept", "expected"), [("fa-IR,fa;q=0.9", "/fa/"), ("ar-SA", "/ar/"), ("en-GB", "/en/")])
+@pytest.mark.parametrize(
+    ("accept", "expected"), [("fa-IR,fa;q=0.9", "/fa/"), ("ar-SA", "/ar/"), ("en-GB", "/en/")]
+)
 def test_root_redirects_to_the_browser_language(client: Client, accept: str, expected: str) -> None:
     response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept)
     assert response.status_code == 302
@@ -51,7 +52,9 @@ def test_switching_language_keeps_the_page_and_sets_the_cookie(client: Client, m
 
 
 @pytest.mark.django_db
-def test_switching_language_saves_the_preference_of_a_signed_in_person(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_switching_language_saves_the_preference_of_a_signed_in_person(
+    client: Client, make_user
+) -> None:  # type: ignore[no-untyped-def]
     user = make_user(language="en")
     client.force_login(user)
     client.post("/i18n/language/", {"language": "ar", "next": "/en/dashboard/"})
@@ -90,9 +93,10 @@ def test_arabic_and_english_dates_stay_gregorian() -> None:
 
 
 def test_jalali_datetime_is_shown_in_local_time() -> None:
-    moment = datetime(2026, 11, 23, 20, 30, tzinfo=dt_timezone.utc)
+    moment = datetime(2026, 11, 23, 20, 30, tzinfo=UTC)
     text = _render("{{ m|ldatetime }}", "fa", m=moment)
-    assert "آذر" in text and "۱۴۰۵" in text
+    assert "آذر" in text
+    assert "۱۴۰۵" in text
 
 
 def test_numbers_follow_the_locale() -> None:

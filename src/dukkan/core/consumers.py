@@ -5,11 +5,11 @@ from typing import Any
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 
-class PingConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+class PingConsumer(AsyncJsonWebsocketConsumer):
     """Answers {"type": "ping"} with {"type": "pong"}: lets probes check the WebSocket path end to end."""
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "ping":
             await self.send_json({"type": "pong", "id": content.get("id")})
         else:
-            await self.send_json({"type": "error", "message": "expected {\"type\": \"ping\"}"})
+            await self.send_json({"type": "error", "message": 'expected {"type": "ping"}'})

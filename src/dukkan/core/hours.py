@@ -39,8 +39,12 @@ def default_hours(weekend: list[int]) -> dict[str, list[list[str]]]:
 
 
 def validate_weekend(days: Any) -> None:
-    if not isinstance(days, list) or any(not isinstance(d, int) or d not in ISO_WEEKDAYS for d in days):
-        raise ValidationError(_("Weekend days must be weekday numbers from 1 (Monday) to 7 (Sunday)."))
+    if not isinstance(days, list) or any(
+        not isinstance(d, int) or d not in ISO_WEEKDAYS for d in days
+    ):
+        raise ValidationError(
+            _("Weekend days must be weekday numbers from 1 (Monday) to 7 (Sunday).")
+        )
     if len(set(days)) != len(days) or len(days) > 3:
         raise ValidationError(_("Choose at most three different weekend days."))
 
@@ -52,7 +56,9 @@ def validate_hours(hours: Any) -> None:
         if key not in {str(d) for d in ISO_WEEKDAYS}:
             raise ValidationError(_("Unknown weekday %(day)s in business hours.") % {"day": key})
         if not isinstance(intervals, list):
-            raise ValidationError(_("Opening intervals of %(day)s must be a list.") % {"day": WEEKDAY_NAMES[int(key)]})
+            raise ValidationError(
+                _("Opening intervals of %(day)s must be a list.") % {"day": WEEKDAY_NAMES[int(key)]}
+            )
         previous_end = ""
         for interval in intervals:
             if (
@@ -68,7 +74,9 @@ def validate_hours(hours: Any) -> None:
                     % {"day": WEEKDAY_NAMES[int(key)], "start": start, "end": end}
                 )
             if previous_end and start < previous_end:
-                raise ValidationError(_("Intervals on %(day)s overlap.") % {"day": WEEKDAY_NAMES[int(key)]})
+                raise ValidationError(
+                    _("Intervals on %(day)s overlap.") % {"day": WEEKDAY_NAMES[int(key)]}
+                )
             previous_end = end
 
 

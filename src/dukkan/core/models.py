@@ -20,7 +20,9 @@ class Language(models.TextChoices):
 
 def validate_time_zone(name: str) -> None:
     if name not in available_timezones():
-        raise ValidationError(_("%(name)s is not a time zone name (for example Asia/Riyadh).") % {"name": name})
+        raise ValidationError(
+            _("%(name)s is not a time zone name (for example Asia/Riyadh).") % {"name": name}
+        )
 
 
 def new_store_secret() -> str:
@@ -52,10 +54,18 @@ class Store(models.Model):
     default_language = models.CharField(
         _("default language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
     )
-    currency = models.CharField(_("currency"), max_length=3, default="USD", validators=[validate_currency])
-    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
-    weekend_days = models.JSONField(_("weekend days"), default=default_weekend, validators=[validate_weekend])
-    business_hours = models.JSONField(_("business hours"), default=default_business_hours, validators=[validate_hours])
+    currency = models.CharField(
+        _("currency"), max_length=3, default="USD", validators=[validate_currency]
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    weekend_days = models.JSONField(
+        _("weekend days"), default=default_weekend, validators=[validate_weekend]
+    )
+    business_hours = models.JSONField(
+        _("business hours"), default=default_business_hours, validators=[validate_hours]
+    )
     secret = models.CharField(max_length=64, default=new_store_secret, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

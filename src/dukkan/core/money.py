@@ -36,7 +36,10 @@ def format_money(amount_minor: int, currency: str, language: str) -> str:
         number = format_decimal_locale(tomans, language)
         return _("%(amount)s toman") % {"amount": number}
     text = format_currency(
-        minor_to_decimal(amount_minor, currency), currency, locale=locale, numbering_system="default"
+        minor_to_decimal(amount_minor, currency),
+        currency,
+        locale=locale,
+        numbering_system="default",
     )
     return localize_digits(text, language)
 
@@ -45,4 +48,6 @@ def format_decimal_locale(value: Decimal | int | float, language: str) -> str:
     from babel.numbers import format_decimal
 
     locale = Locale.parse(BABEL_LOCALES.get(language, language))
-    return localize_digits(format_decimal(value, locale=locale, numbering_system="default"), language)
+    return localize_digits(
+        format_decimal(value, locale=locale, numbering_system="default"), language
+    )
