@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 
-class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         """After sign-in, land on the dashboard in the person's own language."""
         url: str = super().get_login_redirect_url(request)

@@ -5,7 +5,7 @@ from dukkan.accounts.models import Invitation, Membership, User
 
 
 @admin.register(User)
-class DukkanUserAdmin(UserAdmin):  # type: ignore[type-arg]
+class DukkanUserAdmin(UserAdmin):
     list_display = ["email", "display_name", "language", "is_operator", "is_staff"]
     ordering = ["email"]
     fieldsets = (

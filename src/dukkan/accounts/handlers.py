@@ -25,7 +25,10 @@ def _absolute(path: str) -> str:
 
 @subscribe(MembershipCreated)
 def log_membership(event: MembershipCreated) -> None:
-    logger.info("membership created", extra={"store_id": event.store_id, "user_id": event.user_id, "role": event.role})
+    logger.info(
+        "membership created",
+        extra={"store_id": event.store_id, "user_id": event.user_id, "role": event.role},
+    )
 
 
 @subscribe(MembershipCreated, as_task=True)
@@ -46,12 +49,18 @@ def send_welcome_to_team(event: MembershipCreated) -> None:
 
 @subscribe(InvitationSent, as_task=True)
 def send_invitation(event: InvitationSent) -> None:
-    invitation = Invitation.objects.select_related("store", "invited_by").filter(pk=event.invitation_id).first()
+    invitation = (
+        Invitation.objects.select_related("store", "invited_by")
+        .filter(pk=event.invitation_id)
+        .first()
+    )
     if invitation is None or not invitation.is_open:
         return
     store = invitation.store
     with translation.override(store.default_language):
-        link = _absolute(reverse("accept_invitation", kwargs={"token": invitation_token(invitation)}))
+        link = _absolute(
+            reverse("accept_invitation", kwargs={"token": invitation_token(invitation)})
+        )
         context = {"invitation": invitation, "store": store, "link": link}
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
         body = render_to_string("accounts/email/invitation_body.txt", context)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -38,20 +38,22 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=120, blank=True)
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, blank=True)
     is_operator = models.BooleanField(
-        _("marketplace operator"), default=False, help_text=_("Can review every store of this marketplace.")
+        _("marketplace operator"),
+        default=False,
+        help_text=_("Can review every store of this marketplace."),
     )
 
     objects = DukkanUserManager()  # type: ignore[misc]
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     def __str__(self) -> str:
         return self.display_name or self.email
 
     @property
     def is_staff_member(self) -> bool:
-        return self.is_operator or self.memberships.exists()  # type: ignore[attr-defined]
+        return self.is_operator or self.memberships.exists()
 
 
 class Membership(StoreOwned):
@@ -60,7 +62,9 @@ class Membership(StoreOwned):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["store", "user"], name="one_membership_per_store")]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "user"], name="one_membership_per_store")
+        ]
         ordering = ["created_at"]
 
     def __str__(self) -> str:
@@ -70,7 +74,7 @@ class Membership(StoreOwned):
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
 
 
-def invitation_expiry() -> timezone.datetime:
+def invitation_expiry() -> datetime:
     return timezone.now() + timedelta(days=7)
 
 
@@ -100,4 +104,8 @@ class Invitation(StoreOwned):
 
     @property
     def is_open(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

@@ -7,8 +7,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dukkan.accounts.events import InvitationSent, MembershipCreated, MembershipRemoved, StoreCreated
+from dukkan.accounts.events import (
+    InvitationSent,
+    MembershipCreated,
+    MembershipRemoved,
+    StoreCreated,
+)
 from dukkan.accounts.models import Invitation, Membership, Role, User
+from dukkan.accounts.selectors import InvitationProblem, invitation_problem
 from dukkan.core.events import publish
 from dukkan.core.models import Store
 from dukkan.core.tenancy import scoped
@@ -34,17 +40,24 @@ def update_store(store: Store, **fields: object) -> Store:
 
 
 @transaction.atomic
-def add_member(*, store: Store, user: User, role: str, invited_by: User | None = None) -> Membership:
+def add_member(
+    *, store: Store, user: User, role: str, invited_by: User | None = None
+) -> Membership:
     if role not in Role.values:
         raise ValidationError(_("Unknown role %(role)s.") % {"role": role})
     try:
         with transaction.atomic():
             membership = Membership.objects.create(store=store, user=user, role=role)
     except IntegrityError as error:
-        raise ValidationError(_("%(user)s is already on this store's team.") % {"user": user.email}) from error
+        raise ValidationError(
+            _("%(user)s is already on this store's team.") % {"user": user.email}
+        ) from error
     publish(
         MembershipCreated(
-            store_id=store.pk, user_id=user.pk, role=role, invited_by_id=invited_by.pk if invited_by else None
+            store_id=store.pk,
+            user_id=user.pk,
+            role=role,
+            invited_by_id=invited_by.pk if invited_by else None,
         )
     )
     return membership
@@ -88,7 +101,20 @@ def remove_member(*, actor: Membership, membership: Membership) -> None:
 
 
 def _owner_count(store: Store) -> int:
-    return scoped(Membership, store).filter(role=Role.OWNER).count()
+    # Locks the owners' rows so two owners demoting each other at once cannot leave none.
+    return len(scoped(Membership, store).select_for_update().filter(role=Role.OWNER))
+
+
+def invitation_problem_message(problem: InvitationProblem) -> str:
+    messages = {
+        InvitationProblem.FORGED: _(
+            "This invitation link is not valid. Check that you copied the whole link from the email."
+        ),
+        InvitationProblem.EXPIRED: _("This invitation has expired. Ask the store for a new one."),
+        InvitationProblem.WITHDRAWN: _("This invitation was withdrawn by the store."),
+        InvitationProblem.ACCEPTED: _("This invitation was already accepted."),
+    }
+    return str(messages[problem])
 
 
 @transaction.atomic
@@ -103,10 +129,12 @@ def invite(*, actor: Membership, email: str, role: str) -> Invitation:
     if scoped(Membership, store).filter(user__email__iexact=email).exists():
         raise ValidationError(_("%(email)s is already on this store's team.") % {"email": email})
     # An earlier open invitation to the same address is replaced: the newest link wins.
-    scoped(Invitation, store).filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
+    scoped(Invitation, store).filter(
+        email=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    invitation = Invitation.objects.create(
+        store=store, email=email, role=role, invited_by=actor.user
     )
-    invitation = Invitation.objects.create(store=store, email=email, role=role, invited_by=actor.user)
     publish(InvitationSent(store_id=store.pk, invitation_id=invitation.pk))
     return invitation
 
@@ -124,14 +152,17 @@ def revoke_invitation(*, actor: Membership, invitation: Invitation) -> None:
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if not invitation.is_open:
-        raise ValidationError(_("This invitation has expired or was already used."))
+    problem = invitation_problem(invitation)
+    if problem is not None:
+        raise ValidationError(invitation_problem_message(problem))
     if user.email.lower() != invitation.email.lower():
         raise ValidationError(
             _("This invitation was sent to %(email)s; sign in with that address to accept it.")
             % {"email": invitation.email}
         )
-    membership = add_member(store=invitation.store, user=user, role=invitation.role, invited_by=invitation.invited_by)
+    membership = add_member(
+        store=invitation.store, user=user, role=invitation.role, invited_by=invitation.invited_by
+    )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return membership

@@ -20,6 +20,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", core_views.marketplace_home, name="marketplace_home"),
+    # Our sign-in view first: allauth's, with 400/429 status codes for refused attempts.
+    path("accounts/login/", account_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("dukkan.accounts.urls")),
     path("invitations/<str:token>/", account_views.accept_invitation, name="accept_invitation"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
@@ -19,7 +20,9 @@ M = TypeVar("M", bound=models.Model)
 
 
 class StoreOwned(models.Model):
-    store = models.ForeignKey("core.Store", on_delete=models.CASCADE, related_name="%(app_label)s_%(class)ss")
+    store = models.ForeignKey(
+        "core.Store", on_delete=models.CASCADE, related_name="%(app_label)s_%(class)ss"
+    )
 
     class Meta:
         abstract = True
@@ -41,7 +44,9 @@ def scoped(source: type[M] | QuerySet[M], store: Store) -> QuerySet[M]:
 
 
 def get_scoped_or_404(source: type[M] | QuerySet[M], store: Store, **lookup: Any) -> M:
+    """One row of `store`; 404 alike for a missing row, another store's row or a malformed id."""
+    queryset = scoped(source, store)
     try:
-        return scoped(source, store).get(**lookup)
-    except (scoped(source, store).model.DoesNotExist, ValueError, TypeError) as error:
+        return queryset.get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError) as error:
         raise Http404 from error
