@@ -29,6 +29,8 @@ class PeriodicJob:
     task: Any
     # A period missed by more than this (workers were all down) is skipped, not replayed.
     catch_up: timedelta
+    # The task receives `due_at` (ISO 8601), so it knows which period it runs for.
+    pass_due_at: bool = False
 
     def latest_due(self, now: datetime) -> datetime:
         due: datetime = croniter(self.schedule, now + timedelta(microseconds=1)).get_prev(datetime)
@@ -39,14 +41,31 @@ _jobs: dict[str, PeriodicJob] = {}
 
 
 def periodic(
-    schedule: str, *, name: str, catch_up: timedelta = timedelta(hours=1)
+    schedule: str,
+    *,
+    name: str,
+    catch_up: timedelta = timedelta(hours=1),
+    pass_due_at: bool = False,
 ) -> Callable[[T], T]:
-    """Register a task to run on a cron `schedule` (5 fields, or 6 with seconds last), in UTC."""
+    """Register a task to run on a cron `schedule` (5 fields, or 6 with seconds last), in UTC.
+
+    With `pass_due_at=True` the task is called with `due_at=<ISO 8601 time of the period>`.
+    """
     if not croniter.is_valid(schedule):
         raise ValueError(f"{schedule!r} is not a valid cron schedule")
+    if not 0 < len(name) <= 200:
+        raise ValueError("a periodic job needs a name of 1 to 200 characters")
 
     def register(task_obj: T) -> T:
-        _jobs[name] = PeriodicJob(name=name, schedule=schedule, task=task_obj, catch_up=catch_up)
+        if not callable(getattr(task_obj, "enqueue", None)):
+            raise TypeError(f"@periodic({name!r}) must decorate a task: put it above @task()")
+        _jobs[name] = PeriodicJob(
+            name=name,
+            schedule=schedule,
+            task=task_obj,
+            catch_up=catch_up,
+            pass_due_at=pass_due_at,
+        )
         return task_obj
 
     return register
@@ -84,7 +103,10 @@ class Scheduler:
         try:
             with transaction.atomic():
                 PeriodicRun.objects.create(job=job.name, due_at=due, claimed_by=self.worker_id)
-                job.task.enqueue()
+                if job.pass_due_at:
+                    job.task.enqueue(due_at=due.isoformat())
+                else:
+                    job.task.enqueue()
         except IntegrityError:
             return False
         logger.info("periodic job enqueued", extra={"job": job.name, "due_at": due.isoformat()})

@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.db.utils import OperationalError
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -97,7 +97,16 @@ class DukkanWorker:
 
 
 def run_pending_tasks() -> int:
-    """Run every queued task now, in this thread (tests and one-off commands)."""
+    """Run every queued task now, in this thread (tests and one-off commands).
+
+    The worker closes connections that are inside a transaction, so it cannot run in one
+    (in tests: use `django_db(transaction=True)`).
+    """
+    if connection.in_atomic_block:
+        raise RuntimeError(
+            "run_pending_tasks() cannot run inside a transaction: the task worker commits "
+            "as it goes (in tests, mark the test django_db(transaction=True))."
+        )
     worker = Worker(
         queue_names=["*"],
         interval=0,
