@@ -25,15 +25,31 @@ def run_checks() -> int:
     else:
         _line(True, f"environment: {config.environment}; data folder: {config.data_dir}")
 
+    broken = {problem.variable for problem in config.problems}
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dukkan.config.settings")
-    import django
+    try:
+        import django
 
-    django.setup()
-    failures += _check_database(config.database_vendor)
+        django.setup()
+    except Exception as error:
+        _line(False, f"Dukkan could not load its settings ({_reason(error)}).")
+        print(f"{failures + 1} problem(s) found.")
+        return 1
+    if "DATABASE_URL" in broken:
+        print("Database")
+        _line(False, "not checked: fix DATABASE_URL first")
+    else:
+        failures += _check_database(config.database_vendor)
     if config.redis_url:
         failures += _check_redis(config.redis_url)
+    elif "REDIS_URL" in broken:
+        print("Redis")
+        _line(False, "not checked: fix REDIS_URL first")
     else:
-        _line(True, "Redis: not configured (in-memory realtime layer; fine for one server process)")
+        _line(
+            True,
+            "Redis: not configured (in-memory realtime layer; fine for one server process)",
+        )
     failures += _check_email(config)
     print("All good." if not failures else f"{failures} problem(s) found.")
     return 0 if not failures else 1
@@ -65,11 +81,13 @@ def _check_database(vendor: str) -> int:
 def _check_redis(url: str) -> int:
     import redis
 
+    from dukkan.config.env import redact
+
     print("Redis")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=3).ping()
     except Exception as error:
-        _line(False, f"REDIS_URL: Redis does not answer at {url} ({_reason(error)}).")
+        _line(False, f"REDIS_URL: Redis does not answer at {redact(url)} ({_reason(error)}).")
         return 1
     _line(True, "Redis answers")
     return 0

@@ -95,6 +95,7 @@ VARIABLES: tuple[Variable, ...] = (
     ),
 )
 
+DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
@@ -193,18 +194,7 @@ def _database(reader: _Reader, data_dir: Path) -> tuple[dict[str, Any], str]:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(data_dir / "dukkan.sqlite3"),
     }
-    config: dict[str, Any]
-    if not url:
-        config = sqlite_default
-    else:
-        try:
-            config = {**dj_database_url.parse(url, conn_max_age=0)}
-        except (ValueError, KeyError) as error:
-            reader.problem(
-                "DATABASE_URL",
-                f"not a database URL Dukkan understands ({error}). Use postgres://user:password@host:5432/name or sqlite:////absolute/path.db.",
-            )
-            config = sqlite_default
+    config = (_parse_database_url(reader, url) if url else None) or sqlite_default
     engine = config.get("ENGINE", "")
     if engine.endswith("sqlite3"):
         config["OPTIONS"] = {
@@ -215,13 +205,16 @@ def _database(reader: _Reader, data_dir: Path) -> tuple[dict[str, Any], str]:
         }
         return config, "sqlite"
     if "postgresql" in engine:
-        config.setdefault("OPTIONS", {})
+        # Fail in seconds, not minutes, when the server is unreachable.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
         # Persistent connections, checked before reuse.
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
         if not config.get("NAME"):
             reader.problem(
-                "DATABASE_URL", "the PostgreSQL URL names no database (add /dbname at the end)."
+                "DATABASE_URL",
+                "the PostgreSQL URL names no database: add it at the end, as in "
+                "postgres://user:password@host:5432/name.",
             )
         return config, "postgresql"
     reader.problem(
@@ -231,10 +224,62 @@ def _database(reader: _Reader, data_dir: Path) -> tuple[dict[str, Any], str]:
     return sqlite_default, "sqlite"
 
 
+def _parse_database_url(reader: _Reader, url: str) -> dict[str, Any] | None:
+    usage = "Use postgres://user:password@host:5432/name or sqlite:////absolute/path.db."
+    scheme = urlsplit(url).scheme.lower() if "://" in url else ""
+    if not scheme:
+        reader.problem("DATABASE_URL", f"is not a URL. {usage}")
+        return None
+    if scheme not in DATABASE_SCHEMES:
+        reader.problem(
+            "DATABASE_URL",
+            f"{scheme}:// is not a database Dukkan runs on: it runs on SQLite or PostgreSQL. {usage}",
+        )
+        return None
+    try:
+        config = {**dj_database_url.parse(url, conn_max_age=0)}
+        urlsplit(url).port  # noqa: B018  (raises for a port that is not a number)
+    except ValueError:
+        reader.problem(
+            "DATABASE_URL",
+            "cannot be read: check the port and %-escape special characters in the password. "
+            + usage,
+        )
+        return None
+    if scheme == "sqlite" and config.get("NAME") in {"", ":memory:"}:
+        # Every connection would get its own empty database.
+        reader.problem(
+            "DATABASE_URL",
+            f"names no SQLite file (an in-memory database cannot be shared). {usage}",
+        )
+        return None
+    return config
+
+
+def redact(url: str) -> str:
+    """The URL without its password, safe to print."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
 def _redis_url(reader: _Reader) -> str:
     url = reader.raw("REDIS_URL")
-    if url and urlsplit(url).scheme not in {"redis", "rediss", "unix"}:
-        reader.problem("REDIS_URL", f"must start with redis://, rediss:// or unix://; got {url!r}.")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if "://" not in url or parts.scheme.lower() not in {"redis", "rediss", "unix"}:
+        reader.problem(
+            "REDIS_URL",
+            "must start with redis://, rediss:// or unix:// (for example redis://127.0.0.1:6379/0).",
+        )
+        return ""
+    try:
+        parts.port  # noqa: B018  (raises for a port that is not a number)
+    except ValueError:
+        reader.problem("REDIS_URL", "has a port that is not a number.")
         return ""
     return url
 
@@ -320,6 +365,9 @@ def _email(reader: _Reader, data_dir: Path) -> EmailConfig:
                 "EMAIL_URL", "names no mail server host (smtp://user:password@host:587)."
             )
         query = dict(pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair)
+        tls = query.get("tls", "").lower()
+        if tls not in TRUE_WORDS | FALSE_WORDS:
+            reader.problem("EMAIL_URL", f"tls= must be true or false; got {tls!r}.")
         try:
             port = parts.port or (465 if scheme == "smtps" else 25)
         except ValueError:
@@ -332,12 +380,14 @@ def _email(reader: _Reader, data_dir: Path) -> EmailConfig:
             user=_unquote(parts.username),
             password=_unquote(parts.password),
             use_ssl=scheme == "smtps",
-            use_tls=query.get("tls", "").lower() in TRUE_WORDS,
+            use_tls=tls in TRUE_WORDS,
         )
     if scheme == "locmem":
         return EmailConfig("django.core.mail.backends.locmem.EmailBackend")
+    what = f"{scheme}: is not a way Dukkan sends mail" if scheme else "is not a URL"
     reader.problem(
-        "EMAIL_URL", f"unknown scheme {scheme!r}: use smtp://, smtps://, console: or file:."
+        "EMAIL_URL",
+        f"{what}; use smtp://user:password@host:587?tls=true, smtps://…, console: or file:.",
     )
     return EmailConfig(
         "django.core.mail.backends.filebased.EmailBackend", file_path=str(data_dir / "outbox")
