@@ -148,6 +148,7 @@ def change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
 def remove_member(request: HttpRequest, membership_id: int) -> HttpResponse:
     store = current_store(request)
     target = get_scoped_or_404(Membership, store, pk=membership_id)
+    leaving = target.pk == current_membership(request).pk  # read before delete() clears the pk
     try:
         services.remove_member(actor=current_membership(request), membership=target)
     except (ValidationError, PermissionDenied) as error:
@@ -157,9 +158,10 @@ def remove_member(request: HttpRequest, membership_id: int) -> HttpResponse:
             or _("Your role does not allow this."),
         )
         return redirect(_store_url("team", store))
-    messages.success(request, _("%(user)s is no longer on the team.") % {"user": target.user})
-    if target.pk == current_membership(request).pk:
+    if leaving:
+        messages.success(request, _("You have left %(store)s.") % {"store": store.name})
         return redirect("dashboard:home")
+    messages.success(request, _("%(user)s is no longer on the team.") % {"user": target.user})
     return redirect(_store_url("team", store))
 
 
