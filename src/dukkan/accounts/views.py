@@ -59,7 +59,9 @@ def create_store(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your store is ready."))
             return redirect(_store_url("store", store))
-    return render(request, "dashboard/store_form.html", {"form": form, "creating": True})
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "creating": True}
+    return render(request, "dashboard/store_form.html", context, status=status)
 
 
 @store_view()
