@@ -6,9 +6,11 @@ import argparse
 import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 SETTINGS = "dukkan.config.settings"
@@ -72,6 +74,10 @@ def _prepare(config: Any, *, migrate: bool) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 def _serve(config: Any, *, host: str, port: int, workers: int, banner: str = "") -> None:
     import uvicorn
 
@@ -83,6 +89,10 @@ def _serve(config: Any, *, host: str, port: int, workers: int, banner: str = "")
         background.start_in_background()
     if banner:
         print(banner, flush=True)
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again to die by it;
+    # this handler turns that into a normal exit, so the `finally` below stops the worker
+    # between tasks and the command exits 0.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         uvicorn.run(
             "dukkan.config.asgi:application",
