@@ -69,6 +69,21 @@ def record_beside_failing_task(event: Exploded) -> None:
     received.append(("task-after", event))
 
 
+@dataclass(frozen=True, kw_only=True)
+class Unqueueable(Event):
+    values: set[int]  # a set cannot travel as JSON to a task
+
+
+@subscribe(Unqueueable, as_task=True)
+def never_queued(event: Unqueueable) -> None:
+    received.append(("task", event))
+
+
+@subscribe(Unqueueable)
+def record_unqueueable(event: Unqueueable) -> None:
+    received.append(("sync", event))
+
+
 @pytest.fixture(autouse=True)
 def _empty_inbox() -> Iterator[None]:
     received.clear()
@@ -181,6 +196,18 @@ def test_failing_subscriber_does_not_stop_the_others(caplog: pytest.LogCaptureFi
         "tests.core.test_events:explode_in_task": "FAILED",
         "tests.core.test_events:record_beside_failing_task": "SUCCESSFUL",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_event_that_cannot_be_queued_still_reaches_the_others(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="dukkan.core.events"):
+        publish(Unqueueable(values={1, 2}))
+    assert kinds() == ["sync"]
+    assert DBTaskResult.objects.count() == 0
+    failure = next(r for r in caplog.records if r.name == "dukkan.core.events")
+    assert failure.handler == "tests.core.test_events:never_queued"  # type: ignore[attr-defined]
 
 
 @pytest.mark.django_db(transaction=True)

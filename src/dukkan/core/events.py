@@ -96,15 +96,16 @@ def publish(event: Event, *, using: str | None = None) -> None:
 
 def _dispatch(event: Event) -> None:
     for subscription in subscriptions(type(event)):
-        if subscription.as_task:
-            from dukkan.core.tasks import handle_event
-
-            handle_event.enqueue(subscription.path, event.name(), event.to_payload())
-            continue
         try:
-            subscription.handler(event)
+            if subscription.as_task:
+                from dukkan.core.tasks import handle_event
+
+                handle_event.enqueue(subscription.path, event.name(), event.to_payload())
+            else:
+                subscription.handler(event)
         except Exception:
-            # One failing subscriber must not keep the others from their event.
+            # One failing subscriber (or one that cannot be queued) must not keep the
+            # others from their event.
             logger.exception(
                 "event handler failed", extra={"handler": subscription.path, "event": event.name()}
             )

@@ -67,6 +67,11 @@ class DukkanWorker:
                 logger.warning("task worker lost the database; retrying in a second")
                 close_old_connections()
                 time.sleep(1)
+            except Exception:
+                # Keep the embedded worker alive: a dead thread would stop all background work.
+                logger.exception("task worker failed; restarting it in five seconds")
+                close_old_connections()
+                self._stop.wait(5)
 
     def start_in_background(self) -> None:
         for target, name in (
