@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -12,28 +14,35 @@ LANGUAGES = ("ar", "fa")
 DOMAINS = ("django", "djangojs")
 
 
-def catalogs() -> list[Path]:
-    return sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
+def catalogs(locale_dir: Path = LOCALE_DIR) -> list[Path]:
+    return sorted(locale_dir.glob("*/LC_MESSAGES/*.po"))
 
 
-def compile_catalogs(*, only_stale: bool) -> list[Path]:
+def compile_catalogs(*, only_stale: bool, locale_dir: Path = LOCALE_DIR) -> list[Path]:
+    """Compile each .po to its .mo (only those older than their .po when `only_stale`)."""
     compiled = []
-    for po_path in catalogs():
+    for po_path in catalogs(locale_dir):
         mo_path = po_path.with_suffix(".mo")
         if only_stale and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
         with po_path.open("rb") as source:
             catalog = read_po(source, locale=po_path.parent.parent.name)
-        with mo_path.open("wb") as target:
-            write_mo(target, catalog, use_fuzzy=False)
+        # Write beside, then rename: a process starting at the same moment never reads half a file.
+        handle, temporary = tempfile.mkstemp(dir=mo_path.parent, prefix=".", suffix=".mo")
+        try:
+            with os.fdopen(handle, "wb") as target:
+                write_mo(target, catalog, use_fuzzy=False)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, mo_path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
         compiled.append(mo_path)
     return compiled
 
 
 def extract_catalogs() -> None:
     """Refresh the .po files from the source (needs GNU gettext: developers only)."""
-    import os
-
     from django.core.management import call_command
 
     package = Path(__file__).resolve().parent
