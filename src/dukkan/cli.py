@@ -39,7 +39,11 @@ def _load_or_exit() -> Any:
 def _setup() -> None:
     from dukkan.i18n import compile_catalogs
 
-    compile_catalogs(only_stale=True)
+    try:
+        compile_catalogs(only_stale=True)
+    except OSError as error:
+        # A read-only install ships its compiled catalogs; serve with those.
+        print(f"Note: translations were not recompiled ({error.strerror}).", file=sys.stderr)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     import django
 
