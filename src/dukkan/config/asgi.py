@@ -6,9 +6,14 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dukkan.config.settings")
 
-from django.core.asgi import get_asgi_application
+import django
 
-django_application = get_asgi_application()
+django.setup(set_prefix=False)
+
+from dukkan.core.handler import OneHopASGIHandler  # noqa: E402
+
+# Sync middleware and views in one thread hop per request (see core/handler.py).
+django_application = OneHopASGIHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402

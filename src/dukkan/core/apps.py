@@ -9,4 +9,5 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from dukkan.core import tasks  # noqa: F401  (registers periodic jobs)
+        # Imported for their side effects: periodic jobs, store-page invalidation.
+        from dukkan.core import pagecache, tasks  # noqa: F401

@@ -5,11 +5,22 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import REGISTRY, Collector
 
-REQUESTS = Counter("dukkan_http_requests_total", "HTTP requests answered.", ["method", "route", "status"])
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+REQUESTS = Counter(
+    "dukkan_http_requests_total", "HTTP requests answered.", ["method", "route", "status"]
+)
 LATENCY = Histogram(
     "dukkan_http_request_duration_seconds",
     "Time to answer an HTTP request.",
@@ -35,7 +46,7 @@ class TaskQueueCollector(Collector):
 def render() -> bytes:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        multiprocess.MultiProcessCollector(registry)
     else:
         registry = REGISTRY
     output = generate_latest(registry)

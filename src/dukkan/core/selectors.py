@@ -30,4 +30,3 @@ def database_ready() -> tuple[bool, str]:
     except Exception as error:
         return False, type(error).__name__
     return True, connection.vendor
-

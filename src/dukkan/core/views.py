@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from dukkan.core import metrics, selectors
+from dukkan.core import metrics, pagecache, selectors
 from dukkan.core.hours import WEEKDAY_NAMES, is_open
+from dukkan.core.models import Store
 
 
 @require_GET
@@ -18,30 +24,36 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+def _redis_check() -> dict[str, object]:
+    try:
+        cache.set("readyz", "1", 5)
+        answered = cache.get("readyz") == "1"
+    except Exception as error:
+        return {"ok": False, "detail": f"redis: {type(error).__name__}"}
+    return {"ok": answered, "detail": "redis answered" if answered else "redis: no answer"}
+
+
 @require_GET
 @never_cache
 def readyz(request: HttpRequest) -> HttpResponse:
     checks: dict[str, dict[str, object]] = {}
-    ok, detail = selectors.database_ready()
-    checks["database"] = {"ok": ok, "detail": detail}
+    database_ok, detail = selectors.database_ready()
+    checks["database"] = {"ok": database_ok, "detail": detail}
     if settings.REDIS_URL:
-        try:
-            cache.set("dukkan:readyz", "1", 5)
-            redis_ok = cache.get("dukkan:readyz") == "1"
-            checks["redis"] = {"ok": redis_ok, "detail": "ping" if redis_ok else "no answer"}
-        except Exception as error:
-            checks["redis"] = {"ok": False, "detail": type(error).__name__}
-    if ok:
+        checks["redis"] = _redis_check()
+    if database_ok:
         backlog = selectors.task_backlog()
-        checks["task_queue"] = {"ok": backlog < settings.DUKKAN_TASK_BACKLOG_LIMIT, "backlog": backlog}
-    ready = all(bool(check["ok"]) for check in checks.values())
-    return JsonResponse({"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503)
+        limit = settings.DUKKAN_TASK_BACKLOG_LIMIT
+        checks["task_queue"] = {"ok": backlog <= limit, "backlog": backlog, "limit": limit}
+    failing = sorted(name for name, check in checks.items() if not check["ok"])
+    body = {"status": "not ready" if failing else "ready", "failing": failing, "checks": checks}
+    return JsonResponse(body, status=503 if failing else 200)
 
 
 @require_GET
 @never_cache
 def metrics_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(metrics.render(), content_type="text/plain; version=0.0.4; charset=utf-8")
+    return HttpResponse(metrics.render(), content_type=metrics.CONTENT_TYPE)
 
 
 @require_GET
@@ -49,17 +61,40 @@ def marketplace_home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/marketplace_home.html", {"stores": selectors.public_stores()})
 
 
-@require_GET
-def store_home(request: HttpRequest, store_slug: str) -> HttpResponse:
-    store = selectors.public_store(store_slug)
-    if store is None:
-        raise Http404
+STORE_TEMPLATE = "core/store_home.html"
+
+
+def _store_context(store: Store, open_now: bool) -> dict[str, Any]:
     hours = [
         (WEEKDAY_NAMES[int(day)], intervals)
         for day, intervals in sorted(store.business_hours.items(), key=lambda item: int(item[0]))
     ]
-    return render(
-        request,
-        "core/store_home.html",
-        {"store": store, "hours": hours, "open_now": is_open(store.business_hours, store.time_zone, timezone.now())},
-    )
+    return {"store": store, "hours": hours, "open_now": open_now}
+
+
+@require_GET
+def store_home(request: HttpRequest, store_slug: str) -> HttpResponse:
+    key = pagecache.entry_key(request.path, get_language())
+    version, entry = pagecache.lookup(key)
+    if entry is None:
+        found = selectors.public_store(store_slug)
+        if found is None:
+            raise Http404  # not cached: unknown addresses must not fill the cache
+        entry = pagecache.StoreEntry(version=version, store=found)
+        pagecache.put_entry(key, entry)
+    store = entry.store
+    open_now = is_open(store.business_hours, store.time_zone, timezone.now())
+    context = _store_context(store, open_now)
+    if not pagecache.is_cacheable(request):
+        return render(request, STORE_TEMPLATE, context)
+    page = entry.pages.get(open_now)
+    if page is None:
+        placeholder = pagecache.new_placeholder()
+        html = str(
+            render_to_string(STORE_TEMPLATE, {**context, "csrf_token": placeholder}, request)
+        )
+        page = entry.pages[open_now] = (placeholder, html)
+        pagecache.put_entry(key, entry)
+    placeholder, html = page
+    # Each visitor gets their own CSRF token (and cookie), as on a freshly rendered page.
+    return HttpResponse(html.replace(placeholder, get_token(request)))

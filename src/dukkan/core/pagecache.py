@@ -1,0 +1,125 @@
+"""Cached public store pages, never stale after a store changes.
+
+Every entry carries the "stores version" it was made under, which changes after any store is
+saved or deleted (once the transaction commits): an entry from an older version is ignored,
+so no page outlives the data it was rendered from.
+With Redis the version lives in the shared cache; with the per-process local-memory cache
+it lives in a small file in the data folder, so that every `serve` process on the machine
+sees the change at once.
+
+A page is rendered once per (store, language, open/closed) for anonymous visitors without
+a session or pending messages; the CSRF token in it is a placeholder that each response
+replaces with that visitor's own token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from dukkan.core.models import Store
+
+VERSION_KEY = "stores-version"
+ENTRY_SECONDS = 3600
+
+
+def _process_local_cache() -> bool:
+    backend = str(settings.CACHES["default"]["BACKEND"])
+    return backend.endswith(("LocMemCache", "DummyCache"))
+
+
+def _stamp_path() -> Path:
+    return Path(settings.DATA_DIR) / "cache" / VERSION_KEY
+
+
+def _file_version() -> str:
+    try:
+        return _stamp_path().read_text() or "0"
+    except FileNotFoundError:
+        return "0"
+
+
+def bump_stores_version() -> None:
+    new = secrets.token_hex(8)
+    if _process_local_cache():
+        path = _stamp_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{new}")
+        temporary.write_text(new)
+        temporary.replace(path)  # atomic: readers see the old or the new stamp, never half
+    else:
+        cache.set(VERSION_KEY, new, None)
+
+
+@receiver(post_save, sender=Store, dispatch_uid="dukkan.pagecache.store_saved")
+@receiver(post_delete, sender=Store, dispatch_uid="dukkan.pagecache.store_deleted")
+def _store_changed(sender: type[Store], **kwargs: Any) -> None:
+    # After commit: a reader between save and commit would cache the old row under the new version.
+    transaction.on_commit(bump_stores_version)
+
+
+@dataclass
+class StoreEntry:
+    """What one store address in one language needs: the store row and its rendered pages."""
+
+    version: str
+    store: Store
+    pages: dict[bool, tuple[str, str]] = field(
+        default_factory=dict
+    )  # open now -> (placeholder, html)
+
+
+def entry_key(path: str, language: str) -> str:
+    digest = hashlib.blake2b(f"{path}|{language}".encode(), digest_size=16).hexdigest()
+    return f"store-page:{digest}"
+
+
+def lookup(key: str) -> tuple[str, StoreEntry | None]:
+    """The current stores version and the entry, if it was made under that version.
+
+    With Redis both come back in one round trip.
+    """
+    raw_version: object
+    entry: object
+    if _process_local_cache():
+        raw_version, entry = _file_version(), cache.get(key)
+    else:
+        found = cache.get_many([VERSION_KEY, key])
+        raw_version, entry = found.get(VERSION_KEY), found.get(key)
+        if raw_version is None:
+            cache.add(VERSION_KEY, secrets.token_hex(8), None)
+            raw_version, entry = cache.get(VERSION_KEY), None
+    version = str(raw_version)
+    if isinstance(entry, StoreEntry) and entry.version == version:
+        return version, entry
+    return version, None
+
+
+def put_entry(key: str, entry: StoreEntry) -> None:
+    cache.set(key, entry, ENTRY_SECONDS)
+
+
+def is_cacheable(request: HttpRequest) -> bool:
+    """Anonymous GET without query, session or pending messages: the page is the same for all."""
+    cookies = request.COOKIES
+    return (
+        request.method == "GET"
+        and not request.META.get("QUERY_STRING")
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and CookieStorage.cookie_name not in cookies
+    )
+
+
+def new_placeholder() -> str:
+    return f"csrf{secrets.token_hex(16)}"
