@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -217,3 +219,34 @@ def test_every_variable_is_documented() -> None:
     assert len(names) == len(set(names))
     for variable in VARIABLES:
         assert variable.help.strip().endswith(".")
+
+
+def test_processes_starting_together_share_a_data_dir(tmp_path: Path) -> None:
+    # Workers started at once used to delete each other's write probe, and to keep
+    # different generated secret keys.
+    context = multiprocessing.get_context("fork")
+    rounds, processes = 20, 6
+    barrier = context.Barrier(processes)
+    queue = context.Queue()
+    jobs = [
+        context.Process(target=_start_rounds, args=(str(tmp_path), rounds, barrier, queue))
+        for _ in range(processes)
+    ]
+    for job in jobs:
+        job.start()
+    results = [queue.get(timeout=60) for _ in range(rounds * processes)]
+    for job in jobs:
+        job.join(timeout=60)
+    assert [problems for _, problems, _ in results] == [[]] * (rounds * processes)
+    for n in range(rounds):
+        folder = tmp_path / str(n)
+        # All processes of a round sign with the one key that was kept.
+        assert {key for r, _, key in results if r == n} == {(folder / "secret_key").read_text()}
+        assert [p.name for p in folder.iterdir()] == ["secret_key"]
+
+
+def _start_rounds(root: str, rounds: int, barrier: Any, queue: Any) -> None:
+    for n in range(rounds):
+        barrier.wait()
+        config = load_config({"DUKKAN_DATA_DIR": f"{root}/{n}"})
+        queue.put((n, [str(p) for p in config.problems], config.secret_key))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,9 +178,9 @@ def _data_dir(reader: _Reader) -> Path:
     path = Path(reader.raw("DUKKAN_DATA_DIR", "./data")).expanduser().resolve()
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".write-test"
-        probe.write_text("ok")
-        probe.unlink()
+        # A probe file of its own: processes starting together must not delete each other's.
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
+            pass
     except OSError as error:
         reader.problem(
             "DUKKAN_DATA_DIR",
@@ -304,9 +305,7 @@ def _secret_key(reader: _Reader, data_dir: Path, environment: str) -> str:
         if path.exists():
             key = path.read_text().strip()
         if not key:
-            key = secrets.token_urlsafe(50)
-            path.write_text(key)
-            path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+            key = _keep_new_key(path)
     except OSError as error:
         reader.problem(
             "SECRET_KEY",
@@ -314,6 +313,22 @@ def _secret_key(reader: _Reader, data_dir: Path, environment: str) -> str:
         )
         key = secrets.token_urlsafe(50)
     return key
+
+
+def _keep_new_key(path: Path) -> str:
+    """Write a new key to `path` unless another process just did; return the key kept there."""
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=".secret-", delete=False) as f:
+        f.write(secrets.token_urlsafe(50))
+    temporary = Path(f.name)
+    try:
+        temporary.chmod(stat.S_IRUSR | stat.S_IWUSR)
+        # link() never overwrites: of processes starting together, one key wins for all.
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
+    return path.read_text().strip()
 
 
 def _allowed_hosts(reader: _Reader, environment: str) -> list[str]:
