@@ -61,6 +61,7 @@ def test_owner_signs_in_and_sees_the_dashboard_in_their_language(
         f"{site}/{language}/dashboard/",
         f"{site}/{language}/dashboard/{slug}/",
         f"{site}/{language}/dashboard/{slug}/team/",
+        f"{site}/{language}/dashboard/{slug}/settings/",
     ):
         assert_fits(page, url)
 
