@@ -3,7 +3,8 @@
     python bench/http.py --db sqlite|postgresql [--quick]
 
 Prints one JSON object per line per (workers, path). The load generator is wrk with one
-thread, a separate process over loopback on the same machine as the server.
+thread and 16 connections, a separate process over loopback, sharing the machine's cores
+with the server it measures.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from bench.harness import (  # noqa: E402
 
 PATHS = ["/healthz", "/en/s/cedar-apps/"]
 WORKERS = [1, 2]
-CONNECTIONS = 32
+CONNECTIONS = 16
 
 
 def main() -> None:

@@ -41,9 +41,7 @@ EDGE_ONLY_MIDDLEWARE = frozenset({"servestatic.middleware.ServeStaticMiddleware"
 
 
 def _pool_size() -> int:
-    configured = os.environ.get("DUKKAN_HTTP_THREADS", "")
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
+    # Python's default for I/O-bound pools; each thread holds at most one DB connection.
     return min(32, (os.cpu_count() or 1) + 4)
 
 
@@ -92,26 +90,37 @@ class OneHopASGIHandler(ASGIHandler):
         # Each pool thread keeps its own context, as a WSGI thread would: Django's
         # context-local state (the cache clients and their Redis connection pools) then
         # lives as long as the thread instead of being rebuilt for every request.
-        response = await loop.run_in_executor(self.executor, self._respond, scope, body_file)
+        response, closed = await loop.run_in_executor(
+            self.executor, self._respond, scope, body_file
+        )
+        if closed:
+            await self.send_response(response, send)
+            return
         try:
-            if response.streaming and not response.is_async:  # type: ignore[attr-defined]
+            if not response.is_async:  # type: ignore[attr-defined]
                 sync_content = iter(response.streaming_content)  # type: ignore[attr-defined]
                 response.streaming_content = self._pull(sync_content)  # type: ignore[attr-defined]
             await self.send_response(response, send)
         finally:
-            # Fires request_finished (which recycles stale DB connections) after the body is out.
+            # A stream is finished (request_finished fires) only once its body is out.
             await loop.run_in_executor(self.executor, self._close, response, body_file)
 
-    def _respond(self, scope: Scope, body_file: IO[bytes]) -> HttpResponseBase:
+    def _respond(self, scope: Scope, body_file: IO[bytes]) -> tuple[HttpResponseBase, bool]:
         set_script_prefix(get_script_prefix(scope))
         signals.request_started.send(sender=self.__class__, scope=scope)
         request, error_response = self.create_request(scope, body_file)
         if request is None:
             assert error_response is not None
-            return error_response
-        response = self.get_response(request)
-        response._handler_class = self.__class__  # type: ignore[attr-defined]
-        return response
+            response = error_response
+        else:
+            response = self.get_response(request)
+            response._handler_class = self.__class__  # type: ignore[attr-defined]
+        if response.streaming:
+            return response, False
+        # A complete body needs nothing more from Django: finish it here (request_finished
+        # recycles stale DB connections) and save a second trip to the pool.
+        self._close(response, body_file)
+        return response, True
 
     @staticmethod
     def _close(response: HttpResponseBase, body_file: IO[bytes]) -> None:
