@@ -43,13 +43,16 @@ def test_the_page_follows_changes_to_the_store(
 
 
 @pytest.mark.django_db
-def test_the_version_moves_only_when_the_change_commits(
+def test_the_version_moves_on_save_and_again_on_commit(
     make_store: Callable[..., Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    # A reader between save and commit would otherwise cache the old row under the new version.
+    # A reader between save and commit may cache the old row under the first new version.
     store = make_store()
+    before = pagecache._current_version()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.update_store(store, name="After")
+        during = pagecache._current_version()
+    assert during != before
     assert pagecache.bump_stores_version in callbacks
 
 

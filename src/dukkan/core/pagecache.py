@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,7 +67,9 @@ def bump_stores_version() -> None:
 @receiver(post_save, sender=Store, dispatch_uid="dukkan.pagecache.store_saved")
 @receiver(post_delete, sender=Store, dispatch_uid="dukkan.pagecache.store_deleted")
 def _store_changed(sender: type[Store], **kwargs: Any) -> None:
-    # After commit: a reader between save and commit would cache the old row under the new version.
+    # Now, so nothing cached before the change is used again (even if it rolls back), and
+    # again after commit, since a reader in between may cache the old row under the new version.
+    bump_stores_version()
     transaction.on_commit(bump_stores_version)
 
 
@@ -85,29 +89,46 @@ def entry_key(path: str, language: str) -> str:
     return f"store-page:{digest}"
 
 
-def lookup(key: str) -> tuple[str, StoreEntry | None]:
-    """The current stores version and the entry, if it was made under that version.
+# Entries this process has seen, so a hit costs no unpickling: only the version is read.
+_LOCAL: OrderedDict[str, StoreEntry] = OrderedDict()
+_LOCAL_LIMIT = 512
+_LOCAL_LOCK = threading.Lock()
 
-    With Redis both come back in one round trip.
-    """
-    raw_version: object
-    entry: object
+
+def _remember(key: str, entry: StoreEntry) -> None:
+    with _LOCAL_LOCK:
+        _LOCAL[key] = entry
+        _LOCAL.move_to_end(key)
+        while len(_LOCAL) > _LOCAL_LIMIT:
+            _LOCAL.popitem(last=False)
+
+
+def _current_version() -> str:
     if _process_local_cache():
-        raw_version, entry = _file_version(), cache.get(key)
-    else:
-        found = cache.get_many([VERSION_KEY, key])
-        raw_version, entry = found.get(VERSION_KEY), found.get(key)
-        if raw_version is None:
-            cache.add(VERSION_KEY, secrets.token_hex(8), None)
-            raw_version, entry = cache.get(VERSION_KEY), None
-    version = str(raw_version)
-    if isinstance(entry, StoreEntry) and entry.version == version:
+        return _file_version()
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, secrets.token_hex(8), None)
+        version = cache.get(VERSION_KEY)
+    return str(version)
+
+
+def lookup(key: str) -> tuple[str, StoreEntry | None]:
+    """The current stores version and the entry, if it was made under that version."""
+    version = _current_version()
+    entry = _LOCAL.get(key)
+    if entry is not None and entry.version == version:
         return version, entry
+    shared = cache.get(key)
+    if isinstance(shared, StoreEntry) and shared.version == version:
+        _remember(key, shared)
+        return version, shared
     return version, None
 
 
 def put_entry(key: str, entry: StoreEntry) -> None:
     cache.set(key, entry, ENTRY_SECONDS)
+    _remember(key, entry)
 
 
 def is_cacheable(request: HttpRequest) -> bool:
