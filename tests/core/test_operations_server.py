@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests import processes
 from tests.processes import Process, answers, clean_environ, wait_until
 
 pytestmark = pytest.mark.slow
@@ -22,14 +22,7 @@ PORTS = range(18300, 18390)  # this suite's server ports
 
 
 def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port")
+    return processes.free_port(PORTS)
 
 
 @dataclass
