@@ -67,21 +67,36 @@ def test_a_cached_page_costs_no_query(
 
 
 @pytest.mark.django_db
-def test_each_visitor_gets_their_own_working_csrf_token(make_store: Callable[..., Any]) -> None:
+def test_anonymous_visitors_get_language_links_and_no_csrf_cookie(
+    make_store: Callable[..., Any],
+) -> None:
     store = make_store()
     url = f"/en/s/{store.slug}/"
-    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    first_page, second_page = first.get(url), second.get(url)
-    first_token, second_token = (
-        _token(first_page.content.decode()),
-        _token(second_page.content.decode()),
-    )
-    assert first_token != second_token
-    assert "csrftoken" in first_page.cookies
-    assert "csrftoken" in second_page.cookies
-    # The token in the cached page works with the cookie it came with: the form submits.
-    switched = first.post(
-        "/i18n/language/", {"language": "ar", "next": url, "csrfmiddlewaretoken": first_token}
+    visitor = Client(enforce_csrf_checks=True)
+    for _ in range(2):  # the first render fills the cache, the second is served from it
+        page = visitor.get(url)
+        body = page.content.decode()
+        assert "csrftoken" not in page.cookies
+        assert CSRF_IN_FORM.search(body) is None
+        for code in ("ar", "fa"):
+            assert f'href="/{code}/s/{store.slug}/" hreflang="{code}"' in body
+            assert (
+                f'<link rel="alternate" hreflang="{code}" href="/{code}/s/{store.slug}/">' in body
+            )
+    assert visitor.get(f"/ar/s/{store.slug}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_signed_in_visitors_switch_language_with_a_working_csrf_form(
+    make_store: Callable[..., Any], make_user: Callable[..., Any]
+) -> None:
+    store = make_store()
+    url = f"/en/s/{store.slug}/"
+    member = Client(enforce_csrf_checks=True)
+    member.force_login(make_user())
+    token = _token(member.get(url).content.decode())
+    switched = member.post(
+        "/i18n/language/", {"language": "ar", "next": url, "csrfmiddlewaretoken": token}
     )
     assert switched.status_code == 302
     assert switched["Location"] == f"/ar/s/{store.slug}/"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dukkan.config.settings")
@@ -26,3 +27,8 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
     }
 )
+
+# Everything loaded so far lives as long as the process: keep it out of the cyclic
+# garbage collector's full passes, which otherwise stall requests for tens of milliseconds.
+gc.collect()
+gc.freeze()

@@ -45,11 +45,27 @@ def _stamp_path() -> Path:
     return Path(settings.DATA_DIR) / "cache" / VERSION_KEY
 
 
+_stamp_seen: tuple[tuple[int, int], str] | None = None
+
+
 def _file_version() -> str:
+    """The stamp's content, re-read only when the file was replaced (one stat per request)."""
+    global _stamp_seen
+    path = _stamp_path()
     try:
-        return _stamp_path().read_text() or "0"
+        info = path.stat()
     except FileNotFoundError:
         return "0"
+    identity = (info.st_ino, info.st_mtime_ns)
+    seen = _stamp_seen
+    if seen is not None and seen[0] == identity:
+        return seen[1]
+    try:
+        version = path.read_text() or "0"
+    except FileNotFoundError:
+        return "0"
+    _stamp_seen = (identity, version)
+    return version
 
 
 def bump_stores_version() -> None:
@@ -84,8 +100,22 @@ class StoreEntry:
     )  # open now -> (placeholder, html)
 
 
+def _code_fingerprint() -> str:
+    """Changes when templates or translations change, so a deploy never serves old pages."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=8)
+    for pattern in ("templates/**/*.html", "locale/*/LC_MESSAGES/*.po"):
+        for path in sorted(package.glob(pattern)):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_FINGERPRINT = _code_fingerprint()
+
+
 def entry_key(path: str, language: str) -> str:
-    digest = hashlib.blake2b(f"{path}|{language}".encode(), digest_size=16).hexdigest()
+    text = f"{CODE_FINGERPRINT}|{path}|{language}"
+    digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
     return f"store-page:{digest}"
 
 

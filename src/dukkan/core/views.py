@@ -96,5 +96,7 @@ def store_home(request: HttpRequest, store_slug: str) -> HttpResponse:
         page = entry.pages[open_now] = (placeholder, html)
         pagecache.put_entry(key, entry)
     placeholder, html = page
-    # Each visitor gets their own CSRF token (and cookie), as on a freshly rendered page.
-    return HttpResponse(html.replace(placeholder, get_token(request)))
+    if placeholder in html:
+        # A page with a form gives each visitor their own CSRF token (and cookie).
+        html = html.replace(placeholder, get_token(request))
+    return HttpResponse(html)
