@@ -110,3 +110,17 @@ def test_money_is_minor_units_formatted_per_locale() -> None:
     assert "12,345.50" in format_money(1234550, "SAR", "ar")
     with translation.override("en"):
         assert format_money(1_250_000, "IRR", "en") == "125,000 toman"
+
+
+def test_times_are_written_with_the_readers_digits() -> None:
+    assert _render("{{ t|ldigits }}", "fa", t="09:30") == "۰۹:۳۰"
+    assert _render("{{ t|ldigits }}", "ar", t="09:30") == "09:30"
+    assert _render("{{ t|ldigits }}", "en", t="09:30") == "09:30"
+
+
+@pytest.mark.django_db
+def test_store_hours_use_persian_digits_in_persian(client: Client, make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store(slug="saat")
+    body = client.get(f"/fa/s/{store.slug}/").content.decode()
+    assert "۰۹:۰۰–۱۷:۰۰" in body
+    assert "09:00–17:00" in client.get(f"/en/s/{store.slug}/").content.decode()

@@ -12,7 +12,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from dukkan.core.money import BABEL_LOCALES, format_decimal_locale, format_money
+from dukkan.core.money import BABEL_LOCALES, format_decimal_locale, format_money, localize_digits
 
 register = template.Library()
 
@@ -65,3 +65,9 @@ def lnumber(value: int | float | Decimal | None) -> str:
 @register.simple_tag
 def money(amount_minor: int, currency: str) -> str:
     return format_money(amount_minor, currency, (get_language() or "en").split("-")[0])
+
+
+@register.filter
+def ldigits(value: object) -> str:
+    """Text such as a time (09:00) written with the reader's digits."""
+    return localize_digits(str(value), (get_language() or "en").split("-")[0])
