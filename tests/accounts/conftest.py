@@ -14,19 +14,11 @@ from dukkan.core.tasks import handle_event  # noqa: F401  (registers the task th
 
 def run_queued_tasks() -> int:
     """Run every task waiting in the database queue, as `dukkan worker` would; fail on errors."""
-    from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="pytest",
-        excluded_queue_names=[],
-    )
+    from dukkan.core.worker import batch_worker
+
+    worker = batch_worker("pytest")
     ran = 0
     # The worker's own loop closes "old" connections, which would end the test's transaction;
     # its per-task step is what we need.

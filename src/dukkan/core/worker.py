@@ -101,6 +101,20 @@ class DukkanWorker:
             thread.join(timeout=5)
 
 
+def batch_worker(worker_id: str | None = None) -> Worker:
+    """A task worker that drains the queue once and returns, instead of polling forever."""
+    return Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id or new_worker_id(),
+        excluded_queue_names=[],
+    )
+
+
 def run_pending_tasks() -> int:
     """Run every queued task now, in this thread (tests and one-off commands).
 
@@ -112,15 +126,6 @@ def run_pending_tasks() -> int:
             "run_pending_tasks() cannot run inside a transaction: the task worker commits "
             "as it goes (in tests, mark the test django_db(transaction=True))."
         )
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id=new_worker_id(),
-        excluded_queue_names=[],
-    )
+    worker = batch_worker()
     worker.run()
     return worker._run_tasks
