@@ -48,7 +48,8 @@ def test_the_markers_are_real_for_b_itself() -> None:
     client = Client()
     client.force_login(world.b_owner)
     page = client.get(f"/en/dashboard/{world.b.slug}/team/").content.decode()
-    for marker in world.private_markers[1:]:  # all but the secret, which no page ever shows
+    # B's people, all but the secret (which no page shows); the apps' markers have their own tests.
+    for marker in world.private_markers[1:5]:
         assert marker in page
     api = client.get(f"/api/v1/stores/{world.b.slug}/members").content.decode()
     assert world.b_agent.email in api

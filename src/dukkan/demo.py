@@ -6,6 +6,8 @@ Loading is idempotent: running `dukkan demo` again changes nothing that exists a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 from django.db import transaction
@@ -16,6 +18,29 @@ from dukkan.core.hours import default_hours
 from dukkan.core.models import Store
 
 DEMO_PASSWORD = "dukkan-demo-2026"
+
+# Each app adds its demo data in its own `demo` module, in this order (later ones may use what
+# earlier ones made). A module exposes `load(stores, people)`, idempotent like the rest, and may
+# list extra banner lines in `BANNER` ("{base_url}" is filled in).
+APP_DEMOS = (
+    "dukkan.crm.demo",
+    "dukkan.catalog.demo",
+    "dukkan.checkout.demo",
+    "dukkan.delivery.demo",
+    "dukkan.support.demo",
+    "dukkan.widget.demo",
+)
+
+
+def app_demo_modules() -> list[ModuleType]:
+    modules = []
+    for name in APP_DEMOS:
+        try:
+            modules.append(import_module(name))
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+    return modules
 
 
 @dataclass(frozen=True)
@@ -93,6 +118,7 @@ def _user(account: DemoAccount, **extra: Any) -> User:
 @transaction.atomic
 def load_demo() -> list[DemoAccount]:
     accounts: list[DemoAccount] = []
+    stores: dict[str, Store] = {}
     _user(OPERATOR, is_operator=True, is_staff=True, is_superuser=True)
     accounts.append(OPERATOR)
     for spec in STORES:
@@ -107,6 +133,7 @@ def load_demo() -> list[DemoAccount]:
                 business_hours=default_hours(spec["weekend_days"]),
                 **fields,
             )
+        stores[store.slug] = store
         accounts.append(spec["owner"])
         for agent_account in spec["agents"]:
             agent = _user(agent_account)
@@ -116,6 +143,9 @@ def load_demo() -> list[DemoAccount]:
     for customer in CUSTOMERS:
         _user(customer)
         accounts.append(customer)
+    people = {a.email: User.objects.get(email=a.email) for a in accounts}
+    for module in app_demo_modules():
+        module.load(stores, people)
     return accounts
 
 
@@ -134,5 +164,8 @@ def render_banner(base_url: str, accounts: list[DemoAccount], config: Any) -> st
         f"Demo sign-ins (password for all: {DEMO_PASSWORD}):",
     ]
     lines += [f"  {a.email:<{width}} {a.what}" for a in accounts]
+    extra = [line for m in app_demo_modules() for line in getattr(m, "BANNER", [])]
+    if extra:
+        lines += ["", *(line.format(base_url=base_url) for line in extra)]
     lines += ["", "Press Ctrl+C to stop.", ""]
     return "\n".join(lines)

@@ -9,8 +9,11 @@ cannot build is itself a violation, so no new route escapes the walk silently.
 from __future__ import annotations
 
 import json
+import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib import import_module
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -45,6 +48,8 @@ class World:
     b_agent: User
     b_agent_membership: Membership
     b_invitation: Invitation
+    # B's objects made by the apps' extensions (tests/isolation/apps/*.py), by name.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def private_markers(self) -> list[str]:
@@ -55,7 +60,32 @@ class World:
             self.b_agent.email,
             self.b_agent.display_name,
             self.b_invitation.email,
+            *(
+                m
+                for ext in EXTENSIONS
+                if hasattr(ext, "private_markers")
+                for m in ext.private_markers(self)
+            ),
         ]
+
+
+def _extensions() -> list[ModuleType]:
+    """Each app's part of the walk, in tests/isolation/apps/<app>.py. A module may define:
+
+    - `build(world)`: make B's (and A's) objects and put them in `world.extra`;
+    - `PARAMETERS`, `PUBLIC_ROUTES`, `FORM_PAYLOAD`: merged into the tables below;
+    - `private_markers(world)`: strings of B's that must never reach A;
+    - `snapshot(world)`: B's rows that no request by A may change.
+    """
+    from tests.isolation import apps
+
+    return [
+        import_module(f"{apps.__name__}.{info.name}")
+        for info in sorted(pkgutil.iter_modules(apps.__path__), key=lambda i: i.name)
+    ]
+
+
+EXTENSIONS = _extensions()
 
 
 def build_world() -> World:
@@ -72,7 +102,11 @@ def build_world() -> World:
     b_invitation = services.invite(
         actor=owner_membership, email="bravo-invitee-8m4r@bravo-private.example", role=Role.ADMIN
     )
-    return World(a, a_owner, b, b_owner, b_agent, b_agent_membership, b_invitation)
+    world = World(a, a_owner, b, b_owner, b_agent, b_agent_membership, b_invitation)
+    for ext in EXTENSIONS:
+        if hasattr(ext, "build"):
+            ext.build(world)
+    return world
 
 
 def forged_invitation_token(world: World) -> str:
@@ -131,6 +165,10 @@ PUBLIC_ROUTES: dict[str, str] = {
     "api:get_store": "the public part of a store (name, currency, hours) in the API",
 }
 
+for _ext in EXTENSIONS:
+    PARAMETERS.update(getattr(_ext, "PARAMETERS", {}))
+    PUBLIC_ROUTES.update(getattr(_ext, "PUBLIC_ROUTES", {}))
+
 # Where a refused visitor may be sent.
 LOGIN_ROUTES = {"account_login", "admin:login"}
 
@@ -162,6 +200,9 @@ FORM_PAYLOAD: dict[str, str] = {
         }.items()
     },
 }
+
+for _ext in EXTENSIONS:
+    FORM_PAYLOAD.update(getattr(_ext, "FORM_PAYLOAD", {}))
 
 READ_METHODS = ["GET"]
 WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
@@ -247,6 +288,7 @@ def snapshot(world: World) -> Any:
         rows(Membership, store=world.b),
         rows(Invitation, store=world.b),
         rows(User, pk__in=people),
+        *(ext.snapshot(world) for ext in EXTENSIONS if hasattr(ext, "snapshot")),
     )
 
 

@@ -41,6 +41,13 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "dukkan.core",
     "dukkan.accounts",
+    "dukkan.crm",
+    "dukkan.support",
+    "dukkan.realtime",
+    "dukkan.widget",
+    "dukkan.catalog",
+    "dukkan.checkout",
+    "dukkan.delivery",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,11 @@ urlpatterns = [
     path("metrics", core_views.metrics_view, name="metrics"),
     path("api/", api.urls),
     path("i18n/language/", account_views.switch_language, name="switch_language"),
+    # Each app's public, language-neutral endpoints.
+    path("", include("dukkan.widget.urls")),  # widget.js and the widget's HTTP endpoints
+    path("chat/", include("dukkan.realtime.urls")),  # the protocol's plain-HTTP fallback
+    path("webhooks/", include("dukkan.checkout.webhook_urls")),  # payment providers
+    path("dl/", include("dukkan.delivery.download_urls")),  # signed download links
     path("favicon.ico", RedirectView.as_view(url="/static/dukkan/favicon.svg", permanent=True)),
 ]
 
@@ -23,9 +28,15 @@ urlpatterns += i18n_patterns(
     # Our sign-in view first: allauth's, with 400/429 status codes for refused attempts.
     path("accounts/login/", account_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
+    path("dashboard/<str:store_slug>/inbox/", include("dukkan.support.urls")),
+    path("dashboard/<str:store_slug>/products/", include("dukkan.catalog.urls")),
+    path("dashboard/<str:store_slug>/orders/", include("dukkan.checkout.urls")),
     path("dashboard/", include("dukkan.accounts.urls")),
     path("invitations/<str:token>/", account_views.accept_invitation, name="accept_invitation"),
     path("s/<str:store_slug>/", core_views.store_home, name="store_home"),
+    path("s/<str:store_slug>/", include("dukkan.catalog.storefront_urls")),
+    path("s/<str:store_slug>/checkout/", include("dukkan.checkout.storefront_urls")),
+    path("s/<str:store_slug>/purchases/", include("dukkan.delivery.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

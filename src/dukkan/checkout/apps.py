@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CheckoutConfig(AppConfig):
+    name = "dukkan.checkout"
+    label = "checkout"
+    default_auto_field = "django.db.models.BigAutoField"

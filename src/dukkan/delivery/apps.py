@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class DeliveryConfig(AppConfig):
+    name = "dukkan.delivery"
+    label = "delivery"
+    default_auto_field = "django.db.models.BigAutoField"
