@@ -28,6 +28,7 @@ APP_DEMOS = (
     "dukkan.checkout.demo",
     "dukkan.delivery.demo",
     "dukkan.support.demo",
+    "dukkan.inbox.demo",
     "dukkan.widget.demo",
 )
 

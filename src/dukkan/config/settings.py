@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dukkan.accounts",
     "dukkan.crm",
     "dukkan.support",
+    "dukkan.inbox",
     "dukkan.realtime",
     "dukkan.widget",
     "dukkan.catalog",

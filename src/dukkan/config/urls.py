@@ -28,7 +28,7 @@ urlpatterns += i18n_patterns(
     # Our sign-in view first: allauth's, with 400/429 status codes for refused attempts.
     path("accounts/login/", account_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
-    path("dashboard/<str:store_slug>/inbox/", include("dukkan.support.urls")),
+    path("dashboard/<str:store_slug>/inbox/", include("dukkan.inbox.urls")),
     path("dashboard/<str:store_slug>/products/", include("dukkan.catalog.urls")),
     path("dashboard/<str:store_slug>/orders/", include("dukkan.checkout.urls")),
     path("dashboard/", include("dukkan.accounts.urls")),

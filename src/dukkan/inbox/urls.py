@@ -2,6 +2,6 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path  # noqa: F401
 
-app_name = "support"
+app_name = "inbox"
 
 urlpatterns: list[URLPattern] = []
