@@ -94,6 +94,11 @@ VARIABLES: tuple[Variable, ...] = (
         "Sender address of the mail Dukkan sends.",
         "Dukkan <no-reply@localhost>",
     ),
+    Variable(
+        "DUKKAN_SENDFILE",
+        "Paid downloads handed to the front web server after the checks: `nginx:/internal-prefix/` (X-Accel-Redirect; the prefix is an `internal` location aliased to DATA_DIR/private/) or `sendfile` (X-Sendfile for Apache/lighttpd). Empty: Dukkan streams the files itself.",
+        "",
+    ),
 )
 
 DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
@@ -130,6 +135,7 @@ class Config:
     log_level: str
     email: EmailConfig
     default_from_email: str
+    sendfile: str = ""
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -409,6 +415,20 @@ def _email(reader: _Reader, data_dir: Path) -> EmailConfig:
     )
 
 
+def _sendfile(reader: _Reader) -> str:
+    value = reader.raw("DUKKAN_SENDFILE")
+    if value in {"", "sendfile"}:
+        return value
+    prefix = value.removeprefix("nginx:")
+    if value.startswith("nginx:") and prefix.startswith("/") and prefix.endswith("/"):
+        return value
+    reader.problem(
+        "DUKKAN_SENDFILE",
+        f"must be empty, sendfile, or nginx:/internal-prefix/ (with both slashes); got {value!r}.",
+    )
+    return ""
+
+
 def _unquote(value: str | None) -> str:
     from urllib.parse import unquote
 
@@ -444,5 +464,6 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         ),
         email=_email(reader, data_dir),
         default_from_email=reader.raw("DEFAULT_FROM_EMAIL", "Dukkan <no-reply@localhost>"),
+        sendfile=_sendfile(reader),
         problems=reader.problems,
     )
