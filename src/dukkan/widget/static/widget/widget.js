@@ -1,0 +1,521 @@
+/*! Dukkan chat widget. One file, no dependencies. Embed with:
+ *  <script src="https://HOST/widget.js" data-store="SLUG" async></script>
+ * Optional: data-lang="ar|fa|en"; a signed-in customer of the host site:
+ *  data-user-id, data-user-name, data-user-email, data-user-signature (hex HMAC-SHA256 of the
+ *  user id with the store's secret, computed on the host's server).
+ * The delivery protocol it speaks is described in docs/protocol.md.
+ */
+(function () {
+  "use strict";
+  var W = window, D = document;
+  var me = D.currentScript || D.querySelector("script[data-store][src*='widget.js']");
+  if (!me || !me.getAttribute("data-store")) return;
+  var SLUG = me.getAttribute("data-store");
+  if ((W.__dukkanChat = W.__dukkanChat || {})[SLUG]) return;
+  W.__dukkanChat[SLUG] = 1;
+  var BASE = new URL(me.src, location.href).origin;
+  var API = BASE + "/widget/" + encodeURIComponent(SLUG) + "/";
+  var LANGS = ["ar", "fa", "en"];
+
+  function pickLang() {
+    var tries = [me.getAttribute("data-lang"), D.documentElement.lang].concat(navigator.languages || [navigator.language]);
+    for (var i = 0; i < tries.length; i++) {
+      var code = String(tries[i] || "").toLowerCase().slice(0, 2);
+      if (LANGS.indexOf(code) >= 0) return code;
+    }
+    return "en";
+  }
+  var LANG = pickLang();
+
+  /* ---- storage (per store); a blocked localStorage degrades to memory ---- */
+  var memory = {};
+  function sget(k, d) {
+    try { var v = localStorage.getItem("dukkan:" + SLUG + ":" + k); return v == null ? d : JSON.parse(v); }
+    catch (e) { return k in memory ? memory[k] : d; }
+  }
+  function sset(k, v) {
+    memory[k] = v;
+    try { localStorage.setItem("dukkan:" + SLUG + ":" + k, JSON.stringify(v)); } catch (e) { /* memory only */ }
+  }
+
+  function json(method, url, body) {
+    return fetch(url, {
+      method: method, mode: "cors", credentials: "omit",
+      headers: body ? { "Content-Type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : undefined
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (!r.ok) { var e = new Error((data.error && data.error.message) || r.status); e.data = data; e.status = r.status; throw e; }
+        return data;
+      });
+    });
+  }
+  function uid() {
+    if (W.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+  }
+  function el(tag, cls, text) {
+    var n = D.createElement(tag);
+    if (cls) n.className = cls;
+    if (text != null) n.textContent = text; // text only, never HTML
+    return n;
+  }
+  function attrs(n, a) { for (var k in a) n.setAttribute(k, a[k]); return n; }
+  function fmt(s, vars) { return String(s).replace(/%\((\w+)\)s/g, function (m, k) { return k in vars ? vars[k] : m; }); }
+
+  var cfg, T = {}, ui = {}, token = sget("token", ""), open = false;
+  function t(k, vars) { return fmt(T[k] || k, vars || {}); }
+
+  /* ---- state ---- */
+  var msgs = {};           // key (client id or "s"+seq) -> {node, seq, mine, state}
+  var lastSeq = 0;         // highest event seq applied; resume point
+  var readBy = 0;          // agents have read every event up to this seq
+  var myRead = 0;          // we told the server we read up to this seq
+  var unread = 0;
+  var outbox = sget("outbox", []); // [{client_id, body, attachment_id}] waiting for their ack
+  var sound = sget("sound", null);
+  var baseTitle = D.title;
+
+  /* ---------------------------------------------------------------- UI --- */
+  var CSS = [
+    ":host{all:initial}",
+    ".r{--a:#0f766e;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Tahoma,'Noto Sans Arabic','Vazirmatn',sans-serif;color:#1f2937;position:fixed;inset-block-end:20px;inset-inline-end:20px;z-index:2147483000}",
+    ".r *{box-sizing:border-box}",
+    "button{font:inherit;cursor:pointer}",
+    ":focus-visible{outline:3px solid #f59e0b;outline-offset:2px}",
+    ".l{inline-size:58px;block-size:58px;border-radius:50%;border:0;background:var(--a);color:#fff;box-shadow:0 6px 20px rgba(0,0,0,.25);display:grid;place-items:center;position:relative}",
+    ".l svg{inline-size:28px;block-size:28px;fill:currentColor}",
+    ".b{position:absolute;inset-block-start:-4px;inset-inline-end:-4px;min-inline-size:22px;block-size:22px;padding-inline:6px;border-radius:11px;background:#dc2626;color:#fff;font-size:12px;font-weight:700;display:grid;place-items:center}",
+    ".p{position:absolute;inset-block-end:72px;inset-inline-end:0;inline-size:370px;max-inline-size:calc(100vw - 40px);block-size:560px;max-block-size:calc(100vh - 110px);background:#fff;border-radius:14px;box-shadow:0 12px 40px rgba(0,0,0,.28);display:flex;flex-direction:column;overflow:hidden}",
+    "[hidden]{display:none!important}",
+    ".h{background:var(--a);color:#fff;padding:12px 14px;display:flex;gap:8px;align-items:center}",
+    ".h .n{flex:1;min-inline-size:0}.h strong{display:block;font-size:16px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}",
+    ".st{font-size:12.5px;opacity:.95;display:flex;gap:6px;align-items:center;flex-wrap:wrap}",
+    ".dot{inline-size:9px;block-size:9px;border-radius:50%;background:#9ca3af;display:inline-block}.on .dot{background:#4ade80}",
+    ".ib{background:transparent;border:0;color:inherit;inline-size:34px;block-size:34px;border-radius:8px;display:grid;place-items:center;font-size:18px}",
+    ".ib:hover{background:rgba(255,255,255,.18)}",
+    ".cn{background:#fef3c7;color:#78350f;font-size:13px;padding:6px 12px}",
+    ".lg{flex:1;overflow-y:auto;overflow-x:hidden;margin:0;padding:12px;list-style:none;display:flex;flex-direction:column;gap:6px;background:#f8fafc}",
+    ".m{max-inline-size:82%;display:flex;flex-direction:column;align-items:flex-start}",
+    ".m.me{align-self:flex-end;align-items:flex-end}",
+    ".m .x{background:#fff;border:1px solid #e5e7eb;border-radius:14px;padding:7px 11px;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word;max-inline-size:100%}",
+    ".m.me .x{background:var(--a);color:#fff;border-color:transparent}",
+    ".m.sys .x{background:transparent;border:0;color:#6b7280;font-size:13px;text-align:center}.m.sys{align-self:center;max-inline-size:95%}",
+    ".m .x a{color:inherit}.m img{max-inline-size:100%;max-block-size:220px;border-radius:8px;display:block}",
+    ".s{font-size:11.5px;color:#6b7280;margin-block-start:2px}",
+    ".ty{font-size:12.5px;color:#6b7280;padding:2px 14px;min-block-size:20px}",
+    ".er{color:#b91c1c;font-size:13px;padding:4px 12px}",
+    ".c{display:flex;gap:6px;align-items:flex-end;border-block-start:1px solid #e5e7eb;padding:8px}",
+    ".c textarea{flex:1;resize:none;border:1px solid #d1d5db;border-radius:10px;padding:8px 10px;font:inherit;min-block-size:40px;max-block-size:120px;color:inherit;background:#fff}",
+    ".c .ib{color:#4b5563;flex:none}.c .ib:hover{background:#f3f4f6}",
+    ".sd{background:var(--a);color:#fff;border:0;border-radius:10px;padding:9px 14px;flex:none}",
+    ".lm{font-size:11.5px;color:#6b7280;padding:0 12px 8px}",
+    ".pf{padding:14px;display:flex;flex-direction:column;gap:10px;overflow-y:auto}",
+    ".pf label{display:flex;flex-direction:column;gap:4px;font-size:14px}",
+    ".pf input{font:inherit;padding:8px 10px;border:1px solid #d1d5db;border-radius:8px}",
+    ".pf input[dir=ltr]{text-align:end}",
+    "@media (max-width:480px){.r{inset-block-end:12px;inset-inline-end:12px}.p{position:fixed;inset:0;inline-size:100vw;max-inline-size:100vw;block-size:100%;max-block-size:none;border-radius:0}.r.o .l{display:none}}"
+  ].join("");
+  var ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg>';
+
+  function build() {
+    var host = el("div");
+    host.setAttribute("data-dukkan-chat", SLUG);
+    var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+    var style = el("style"); style.textContent = CSS; root.appendChild(style);
+    var r = ui.root = attrs(el("div", "r"), { lang: LANG, dir: cfg.dir });
+    r.style.setProperty("--a", cfg.accent_colour);
+    var l = ui.launcher = attrs(el("button", "l"), { type: "button", "aria-label": t("open"), "aria-expanded": "false", "aria-haspopup": "dialog" });
+    l.innerHTML = ICON; // our own constant markup, no data in it
+    ui.badge = attrs(el("span", "b"), { hidden: "", "aria-hidden": "true" });
+    l.appendChild(ui.badge);
+    var p = ui.panel = attrs(el("section", "p"), { role: "dialog", "aria-label": t("title", { store: cfg.store_name }), hidden: "" });
+    var h = el("div", "h"), n = el("div", "n");
+    n.appendChild(el("strong", "", cfg.store_name));
+    ui.status = el("span", "st");
+    n.appendChild(ui.status);
+    h.appendChild(n);
+    ui.sound = attrs(el("button", "ib"), { type: "button" });
+    ui.close = attrs(el("button", "ib", "\u2715"), { type: "button", "aria-label": t("close") });
+    h.appendChild(ui.sound); h.appendChild(ui.close);
+    p.appendChild(h);
+    ui.conn = attrs(el("div", "cn"), { role: "status", hidden: "" });
+    p.appendChild(ui.conn);
+    ui.form = attrs(el("form", "pf"), { hidden: "", novalidate: "" });
+    p.appendChild(ui.form);
+    ui.log = attrs(el("ol", "lg"), { role: "log", "aria-live": "polite", "aria-label": t("messages") });
+    p.appendChild(ui.log);
+    ui.typing = attrs(el("div", "ty"), { "aria-live": "polite" });
+    p.appendChild(ui.typing);
+    ui.err = attrs(el("div", "er"), { role: "alert" });
+    p.appendChild(ui.err);
+    var c = ui.composer = el("form", "c");
+    ui.attach = attrs(el("button", "ib", "\uD83D\uDCCE"), { type: "button", "aria-label": t("attach") });
+    ui.file = attrs(el("input"), { type: "file", hidden: "", accept: cfg.limits.attachment_types.join(","), tabindex: "-1" });
+    ui.text = attrs(el("textarea"), { rows: "1", "aria-label": t("placeholder"), placeholder: t("placeholder"), maxlength: String(cfg.limits.message_chars), dir: "auto" });
+    ui.send = attrs(el("button", "sd", t("send")), { type: "submit" });
+    c.appendChild(ui.attach); c.appendChild(ui.file); c.appendChild(ui.text); c.appendChild(ui.send);
+    p.appendChild(c);
+    p.appendChild(el("div", "lm", t("limits")));
+    r.appendChild(p); r.appendChild(l);
+    root.appendChild(r);
+    (D.body || D.documentElement).appendChild(host);
+
+    if (cfg.welcome) addSystem(cfg.welcome);
+    showStatus(cfg.online);
+    if (sound == null) sound = !!cfg.sound;
+    showSound();
+
+    l.addEventListener("click", function () { setOpen(!open); });
+    ui.close.addEventListener("click", function () { setOpen(false); });
+    ui.sound.addEventListener("click", function () { sound = !sound; sset("sound", sound); showSound(); });
+    r.addEventListener("keydown", function (e) { if (e.key === "Escape" && open) { e.preventDefault(); setOpen(false); } });
+    c.addEventListener("submit", function (e) { e.preventDefault(); submit(); });
+    ui.text.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
+    });
+    ui.text.addEventListener("input", function () { grow(); typing(); });
+    ui.attach.addEventListener("click", function () { ui.file.click(); });
+    ui.file.addEventListener("change", function () { var f = ui.file.files && ui.file.files[0]; ui.file.value = ""; if (f) upload(f); });
+    D.addEventListener("visibilitychange", function () { if (!D.hidden) { markRead(); title(); } });
+  }
+
+  function grow() { ui.text.style.blockSize = "auto"; ui.text.style.blockSize = Math.min(ui.text.scrollHeight + 2, 120) + "px"; }
+  function showSound() {
+    ui.sound.textContent = sound ? "\uD83D\uDD14" : "\uD83D\uDD15";
+    attrs(ui.sound, { "aria-pressed": String(!!sound), "aria-label": t(sound ? "sound_on" : "sound_off") });
+  }
+  function showStatus(online) {
+    ui.status.textContent = "";
+    ui.status.className = "st" + (online ? " on" : "");
+    ui.status.appendChild(el("i", "dot"));
+    ui.status.appendChild(el("span", "", t(online ? "online" : "offline")));
+    ui.status.appendChild(el("span", "", "\u00b7 " + cfg.reply_time));
+  }
+  function conn(text) { ui.conn.textContent = text || ""; ui.conn.hidden = !text; }
+  function error(text) { ui.err.textContent = text || ""; }
+
+  function setOpen(v) {
+    open = v;
+    ui.panel.hidden = !v;
+    ui.root.classList.toggle("o", v);
+    ui.launcher.setAttribute("aria-expanded", String(v));
+    if (v) {
+      start();
+      if (needForm()) showForm(); else ui.text.focus();
+      scroll(); markRead();
+    } else {
+      ui.launcher.focus();
+    }
+  }
+  function scroll() { ui.log.scrollTop = ui.log.scrollHeight; }
+
+  /* ---- pre-chat form ---- */
+  function needForm() { return cfg.prechat && Object.keys(cfg.prechat).length && !sget("prechat", false) && !lastSeq; }
+  function showForm() {
+    var f = ui.form, fields = cfg.prechat;
+    f.textContent = "";
+    f.appendChild(el("p", "", t("prechat_intro")));
+    Object.keys(fields).forEach(function (name) {
+      var lab = el("label"), req = fields[name] === "required";
+      lab.appendChild(el("span", "", t(name) + (req ? " *" : " " + t("optional"))));
+      var inp = attrs(el("input"), { name: name, type: name === "email" ? "email" : name === "phone" ? "tel" : "text", autocomplete: name === "phone" ? "tel" : name });
+      if (name !== "name") inp.setAttribute("dir", "ltr");
+      if (req) inp.setAttribute("aria-required", "true");
+      lab.appendChild(inp);
+      f.appendChild(lab);
+    });
+    var b = attrs(el("button", "sd", t("start")), { type: "submit" });
+    f.appendChild(b);
+    f.hidden = false; ui.log.hidden = true; ui.composer.hidden = true;
+    f.onsubmit = function (e) {
+      e.preventDefault();
+      var data = { token: token };
+      Object.keys(fields).forEach(function (k) { data[k] = f.elements[k].value.trim(); });
+      b.disabled = true;
+      ensureSession().then(function () {
+        data.token = token;
+        return json("POST", API + "prechat", data);
+      }).then(function () {
+        sset("prechat", true); hideForm(); ui.text.focus();
+      }, function (e) {
+        var errs = (e.data && e.data.error && e.data.error.fields) || {};
+        var first = Object.keys(errs)[0];
+        error(first ? errs[first] : e.message);
+        if (first && f.elements[first]) f.elements[first].focus();
+      }).then(function () { b.disabled = false; });
+    };
+    var firstInput = f.querySelector("input");
+    if (firstInput) firstInput.focus();
+  }
+  function hideForm() { ui.form.hidden = true; ui.log.hidden = false; ui.composer.hidden = false; error(""); scroll(); }
+
+  /* ---- the message list ---- */
+  function addSystem(text) { var li = el("li", "m sys"); li.appendChild(el("div", "x", text)); ui.log.appendChild(li); }
+  function render(key, opts) {
+    var m = msgs[key];
+    if (!m) {
+      var li = el("li", "m " + (opts.mine ? "me" : "them"));
+      m = msgs[key] = { node: li, mine: opts.mine, seq: 0, state: "" };
+      var x = attrs(el("div", "x"), { dir: "auto" });
+      if (opts.attachment) x.appendChild(attachmentNode(opts.attachment));
+      if (opts.body) x.appendChild(D.createTextNode(opts.body)); // text only
+      li.appendChild(x);
+      m.meta = el("div", "s");
+      li.appendChild(m.meta);
+      if (!opts.mine && opts.author) li.insertBefore(el("div", "s", opts.author), x);
+      ui.log.appendChild(li);
+      scroll();
+    }
+    if (opts.seq) m.seq = opts.seq;
+    state(m);
+    return m;
+  }
+  function attachmentNode(a) {
+    var link = attrs(el("a"), { href: BASE + a.url, target: "_blank", rel: "noopener noreferrer" });
+    if (/^image\//.test(a.content_type)) {
+      var img = attrs(el("img"), { src: BASE + a.url, alt: a.name, loading: "lazy" });
+      link.appendChild(img);
+    } else {
+      link.textContent = "\uD83D\uDCC4 " + a.name;
+    }
+    var wrap = el("div"); wrap.appendChild(link); return wrap;
+  }
+  function state(m) {
+    if (!m.mine) { m.meta.textContent = ""; return; }
+    var s = !m.seq ? "sending" : readBy >= m.seq ? "seen" : "sent";
+    if (s !== m.state) { m.state = s; m.node.setAttribute("data-state", s); m.meta.textContent = t(s); }
+  }
+  function restate() { for (var k in msgs) state(msgs[k]); }
+
+  /* ---- events from the server (replayed or live), applied once each, in order ---- */
+  function apply(ev) {
+    if (ev.seq <= lastSeq) return;       // a replayed or repeated event: already shown
+    lastSeq = ev.seq;
+    if (ev.kind === "message") {
+      var mine = ev.author_kind === "visitor";
+      var key = mine && ev.client_id ? ev.client_id : "s" + ev.seq;
+      if (mine) dropOutbox(ev.client_id);
+      render(key, { mine: mine, body: ev.body, seq: ev.seq, attachment: ev.attachment, author: ev.author_name });
+      if (!mine) { notify(); ui.typing.textContent = ""; }
+      if (sget("prechat", false) === false && mine) sset("prechat", true);
+    } else if (ev.kind === "receipt" && ev.author_kind !== "visitor") {
+      readBy = Math.max(readBy, ev.read_seq || 0); restate();
+    } else if (ev.kind === "status" && ev.to === "resolved") {
+      addSystem(t("resolved"));
+    }
+  }
+  function notify() {
+    if (open && !D.hidden) { markRead(); return; }
+    unread++;
+    ui.badge.textContent = unread > 9 ? "9+" : String(unread);
+    ui.badge.hidden = false;
+    ui.launcher.setAttribute("aria-label", t("open") + " (" + t("unread", { count: unread }) + ")");
+    title();
+    if (sound) beep();
+  }
+  function title() {
+    if (D.hidden && unread) D.title = "(" + unread + ") " + baseTitle;
+    else if (D.title !== baseTitle && /^\(\d+\) /.test(D.title)) D.title = baseTitle;
+  }
+  function markRead() {
+    if (!open || D.hidden) return;
+    unread = 0; ui.badge.hidden = true;
+    ui.launcher.setAttribute("aria-label", t("open"));
+    title();
+    if (lastSeq > myRead && link) { myRead = lastSeq; link.read(lastSeq); }
+  }
+  var audio;
+  function beep() {
+    try {
+      audio = audio || new (W.AudioContext || W.webkitAudioContext)();
+      var o = audio.createOscillator(), g = audio.createGain();
+      o.frequency.value = 880; g.gain.value = 0.05;
+      o.connect(g); g.connect(audio.destination);
+      o.start(); o.stop(audio.currentTime + 0.15);
+    } catch (e) { /* no sound available */ }
+  }
+
+  /* ---- sending: the outbox survives reloads and offline spells; acks empty it ---- */
+  function submit() {
+    var body = ui.text.value.replace(/^\s+|\s+$/g, "");
+    if (!body) return;
+    if (body.length > cfg.limits.message_chars) { error(t("too_long", { limit: cfg.limits.message_chars })); return; }
+    error("");
+    ui.text.value = ""; grow();
+    queue({ client_id: uid(), body: body });
+  }
+  function queue(item) {
+    outbox.push(item); sset("outbox", outbox);
+    render(item.client_id, { mine: true, body: item.body, attachment: item.attachment });
+    start();
+    flush();
+  }
+  function dropOutbox(id) {
+    var before = outbox.length;
+    outbox = outbox.filter(function (o) { return o.client_id !== id; });
+    if (outbox.length !== before) sset("outbox", outbox);
+  }
+  function flush() { if (link && link.ready) outbox.forEach(function (o) { link.send(o); }); }
+
+  function upload(file) {
+    var L = cfg.limits;
+    if (L.attachment_types.indexOf(file.type) < 0) { error(t("bad_type")); return; }
+    if (file.size > L.attachment_bytes) { error(t("too_big", { size: L.attachment_mb })); return; }
+    error(t("uploading"));
+    ensureSession().then(function () {
+      var fd = new FormData(); fd.append("token", token); fd.append("file", file);
+      return fetch(API + "attachments", { method: "POST", mode: "cors", credentials: "omit", body: fd });
+    }).then(function (r) {
+      return r.json().then(function (d) { if (!r.ok) throw new Error((d.error && d.error.message) || r.status); return d; });
+    }).then(function (d) {
+      error("");
+      queue({ client_id: uid(), body: "", attachment_id: d.id, attachment: d });
+    }, function (e) { error(e.message); });
+  }
+
+  var typingAt = 0, typingTimer;
+  function typing() { var now = Date.now(); if (link && link.ready && now - typingAt > 2500) { typingAt = now; link.typing(); } }
+  function agentTyping(name) {
+    ui.typing.textContent = name ? t("typing_named", { name: name }) : t("typing");
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { ui.typing.textContent = ""; }, 6000);
+  }
+
+  /* ---- session: a signed visitor token, kept in localStorage per store ---- */
+  var sessionP;
+  function ensureSession() {
+    if (sessionP) return sessionP;
+    var body = { token: token, language: LANG, page_url: location.href };
+    var uidAttr = me.getAttribute("data-user-id");
+    if (uidAttr) body.identity = { user_id: uidAttr, name: me.getAttribute("data-user-name") || "", email: me.getAttribute("data-user-email") || "", signature: me.getAttribute("data-user-signature") || "" };
+    sessionP = json("POST", API + "session", body).then(function (d) {
+      token = d.token; sset("token", token);
+      if (d.prechat_done) sset("prechat", true);
+      return d;
+    }, function (e) { sessionP = null; throw e; });
+    return sessionP;
+  }
+
+  /* ---- transport: WebSocket first, plain HTTP when WebSockets are blocked ---- */
+  var link = null, started = false, attempt = 0, wsFailures = 0, useHttp = !W.WebSocket;
+  function start() {
+    if (started) return;
+    started = true;
+    ensureSession().then(connect, function (e) {
+      started = false;
+      error(e.status === 429 ? t("rate_limited", { seconds: (e.data && e.data.error && e.data.error.retry_after) || 60 }) : t("unavailable"));
+      retryLater();
+    });
+  }
+  function retryLater() {
+    // Exponential back-off with full jitter, capped at 30 s.
+    var delay = Math.random() * Math.min(30000, 500 * Math.pow(2, attempt++)) + 250;
+    setTimeout(function () { if (!started) start(); else connect(); }, delay);
+  }
+  function online() { attempt = 0; conn(""); flush(); markRead(); }
+  function connect() {
+    link = useHttp ? httpLink() : wsLink();
+  }
+  function handle(f) {
+    if (f.type === "event") apply(f.event);
+    else if (f.type === "events") f.events.forEach(apply);
+    else if (f.type === "ack") { ackd(f); }
+    else if (f.type === "typing") agentTyping(f.name);
+    else if (f.type === "presence") showStatus(f.online);
+    else if (f.type === "error") frameError(f);
+  }
+  function ackd(f) {
+    var m = msgs[f.client_id];
+    dropOutbox(f.client_id);
+    if (m && f.seq) { m.seq = f.seq; state(m); }
+  }
+  function frameError(f) {
+    if (f.code === "rate_limited") error(t("rate_limited", { seconds: f.retry_after || 1 }));
+    else error(f.message || f.code);
+    if (f.client_id && (f.code === "too_long" || f.code === "invalid")) {
+      dropOutbox(f.client_id);
+      var m = msgs[f.client_id];
+      if (m) { m.meta.textContent = t("not_sent"); m.node.setAttribute("data-state", "failed"); }
+    }
+  }
+
+  function wsLink() {
+    var opened = false, alive, beat;
+    var url = BASE.replace(/^http/, "ws") + cfg.endpoints.ws + "?token=" + encodeURIComponent(token) + "&after=" + lastSeq;
+    var ws = new WebSocket(url);
+    var l = {
+      ready: false,
+      send: function (o) { out({ type: "send", client_id: o.client_id, body: o.body, attachment_id: o.attachment_id || null }); },
+      read: function (seq) { out({ type: "read", seq: seq }); },
+      typing: function () { out({ type: "typing" }); }
+    };
+    function out(f) { if (ws.readyState === 1) ws.send(JSON.stringify(f)); }
+    function watchdog() { clearTimeout(alive); alive = setTimeout(function () { ws.close(); }, (cfg.heartbeat_seconds || 25) * 2400); }
+    ws.onopen = function () { opened = true; wsFailures = 0; watchdog(); beat = setInterval(function () { out({ type: "ping" }); }, (cfg.heartbeat_seconds || 25) * 1000); };
+    ws.onmessage = function (e) {
+      watchdog();
+      var f; try { f = JSON.parse(e.data); } catch (x) { return; }
+      if (f.type === "ready") { l.ready = true; online(); }
+      handle(f);
+    };
+    ws.onclose = function () {
+      clearInterval(beat); clearTimeout(alive);
+      if (link !== l) return;
+      l.ready = false; link = null;
+      if (!opened && ++wsFailures >= 2) useHttp = true; // blocked: fall back to HTTP
+      conn(t(navigator.onLine === false ? "offline_queue" : "reconnecting"));
+      retryLater();
+    };
+    return l;
+  }
+
+  function httpLink() {
+    var stopped = false;
+    var poll = BASE + cfg.endpoints.poll;
+    var l = {
+      ready: true,
+      send: function (o) { chain = chain.then(function () { return post({ type: "send", client_id: o.client_id, body: o.body, attachment_id: o.attachment_id || null }); }); },
+      read: function (seq) { post({ type: "read", seq: seq }); },
+      typing: function () { post({ type: "typing" }); }
+    };
+    var chain = Promise.resolve();
+    function post(f) {
+      return json("POST", BASE + cfg.endpoints.send + "?token=" + encodeURIComponent(token), f).then(function (d) {
+        (d.frames || [d]).forEach(handle);
+      }, function (e) { if (e.data && e.data.type === "error") handle(e.data); else fail(); });
+    }
+    function fail() {
+      if (stopped) return;
+      stopped = true; l.ready = false; link = null;
+      conn(t(navigator.onLine === false ? "offline_queue" : "reconnecting"));
+      // Try the WebSocket again now and then; the network may have changed.
+      if (Math.random() < 0.2) { useHttp = false; wsFailures = 0; }
+      retryLater();
+    }
+    function loop() {
+      if (stopped) return;
+      json("GET", poll + "?token=" + encodeURIComponent(token) + "&after=" + lastSeq).then(function (d) {
+        (d.frames || []).forEach(handle);
+        loop();
+      }, fail);
+    }
+    online();
+    loop();
+    return l;
+  }
+
+  /* ---- start-up: config (strings in the page's language, limits, status) ---- */
+  function boot() {
+    json("GET", API + "config?lang=" + LANG).then(function (c) {
+      if (!c.enabled) return;
+      cfg = c; T = c.texts; LANG = c.language;
+      build();
+      outbox.forEach(function (o) { render(o.client_id, { mine: true, body: o.body, attachment: o.attachment }); });
+      // A returning visitor (or one with unsent messages) reconnects at once, to get replies.
+      if (token || outbox.length) start();
+    }, function () { /* no chat on this page: the host site is not allowed, or we are down */ });
+  }
+  W.addEventListener("online", function () { if (!link && started) { attempt = 0; connect(); } });
+  if (D.readyState === "loading") D.addEventListener("DOMContentLoaded", boot); else boot();
+})();
