@@ -7,3 +7,8 @@ class CatalogConfig(AppConfig):
     name = "dukkan.catalog"
     label = "catalog"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dukkan.catalog import signals
+
+        signals.connect()

@@ -174,6 +174,11 @@ MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
+    # Paid files and samples: no public URL; they leave only through the app's own views.
+    "private": {
+        "BACKEND": "dukkan.catalog.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "private"},
+    },
 }
 SERVESTATIC_MAX_AGE = 365 * 24 * 3600
 

@@ -1,0 +1,200 @@
+"""Reads of the catalog: what is for sale, at what price, with which files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from dukkan.catalog.models import (
+    SELLABLE_KINDS,
+    BundleItem,
+    FileVersion,
+    Product,
+    ProductFile,
+    ProductImage,
+    Visibility,
+)
+from dukkan.core.models import Store
+from dukkan.core.tenancy import scoped
+
+
+class SalePhase(StrEnum):
+    NONE = "none"  # no sale price set
+    BEFORE = "before"
+    DURING = "during"
+    AFTER = "after"
+
+
+def sale_phase(product: Product, now: datetime | None = None) -> SalePhase:
+    if product.sale_price_minor is None:
+        return SalePhase.NONE
+    now = now or timezone.now()
+    if product.sale_starts_at is not None and now < product.sale_starts_at:
+        return SalePhase.BEFORE
+    if product.sale_ends_at is not None and now >= product.sale_ends_at:
+        return SalePhase.AFTER
+    return SalePhase.DURING
+
+
+@dataclass(frozen=True)
+class Price:
+    """What a buyer pays now (`amount_minor`), and what to show beside it."""
+
+    amount_minor: int
+    currency: str
+    compare_at_minor: int | None  # struck through when set (higher than amount_minor)
+    on_sale: bool
+    sale_ends_at: datetime | None
+    regular_minor: int
+    pay_what_you_want: bool = False
+    min_price_minor: int | None = None  # pay what you want: the least accepted (0 = free)
+
+    @property
+    def is_free(self) -> bool:
+        return self.amount_minor == 0 and not self.pay_what_you_want
+
+    @property
+    def discount_percent(self) -> int | None:
+        if not self.compare_at_minor or self.compare_at_minor <= self.amount_minor:
+            return None
+        return round(100 * (self.compare_at_minor - self.amount_minor) / self.compare_at_minor)
+
+
+def price_of(product: Product, now: datetime | None = None) -> Price:
+    """The price now: the sale price inside its window, else the regular price."""
+    regular = product.price_minor
+    on_sale = sale_phase(product, now) is SalePhase.DURING
+    amount = (
+        product.sale_price_minor if on_sale and product.sale_price_minor is not None else regular
+    )
+    candidates = [
+        value for value in (product.compare_at_minor, regular if on_sale else None) if value
+    ]
+    compare_at = max(candidates) if candidates else None
+    if compare_at is not None and compare_at <= amount:
+        compare_at = None
+    minimum = None
+    if product.pay_what_you_want:
+        minimum = product.min_price_minor or 0
+        if on_sale:
+            minimum = min(minimum, amount)
+    return Price(
+        amount_minor=amount,
+        currency=product.store.currency,
+        compare_at_minor=compare_at,
+        on_sale=on_sale,
+        sale_ends_at=product.sale_ends_at if on_sale else None,
+        regular_minor=regular,
+        pay_what_you_want=product.pay_what_you_want,
+        min_price_minor=minimum,
+    )
+
+
+def all_products(store: Store) -> QuerySet[Product]:
+    """Every product of the store (the dashboard's list), newest first."""
+    return scoped(Product, store).select_related("store").order_by("-created_at", "-pk")
+
+
+def published_products(store: Store) -> QuerySet[Product]:
+    """What the store lists publicly: published and sellable."""
+    return (
+        scoped(Product, store)
+        .filter(visibility=Visibility.PUBLISHED, kind__in=SELLABLE_KINDS)
+        .select_related("store")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def product_for_sale(store: Store, slug: str) -> Product | None:
+    """A product a buyer may open and buy: published or unlisted (reachable by its link)."""
+    return (
+        scoped(Product, store)
+        .filter(
+            slug=slug,
+            visibility__in=(Visibility.PUBLISHED, Visibility.UNLISTED),
+            kind__in=SELLABLE_KINDS,
+        )
+        .select_related("store")
+        .first()
+    )
+
+
+def gallery(product: Product) -> list[ProductImage]:
+    return list(scoped(ProductImage, product.store).filter(product=product))
+
+
+def product_files(product: Product) -> list[ProductFile]:
+    """The product's own files, with their versions prefetched (newest first)."""
+    return list(
+        scoped(ProductFile, product.store).filter(product=product).prefetch_related("versions")
+    )
+
+
+def bundle_items(bundle: Product) -> list[Product]:
+    items = (
+        scoped(BundleItem, bundle.store)
+        .filter(bundle=bundle)
+        .select_related("item", "item__store")
+        .order_by("position", "pk")
+    )
+    return [entry.item for entry in items]
+
+
+def deliverable_files(product: Product) -> list[ProductFile]:
+    """What a buyer of `product` gets: its own files, and for a bundle its items' files."""
+    files: list[ProductFile] = []
+    seen: set[int] = set()
+
+    def collect(current: Product) -> None:
+        if current.pk in seen:
+            return
+        seen.add(current.pk)
+        files.extend(product_files(current))
+        if current.kind == "bundle":
+            for item in bundle_items(current):
+                collect(item)
+
+    collect(product)
+    return files
+
+
+def current_version(product_file: ProductFile) -> FileVersion | None:
+    """The newest upload of a file; older versions stay reachable for buyers."""
+    prefetched = getattr(product_file, "_prefetched_objects_cache", {}).get("versions")
+    if prefetched is not None:
+        versions = sorted(prefetched, key=lambda v: (v.created_at, v.pk), reverse=True)
+        return versions[0] if versions else None
+    return (
+        scoped(FileVersion, product_file.store)
+        .filter(product_file=product_file)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def versions_of(product_file: ProductFile) -> list[FileVersion]:
+    return list(
+        scoped(FileVersion, product_file.store)
+        .filter(product_file=product_file)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def remaining_quantity(product: Product) -> int | None:
+    """Copies left of a limited product; None when unlimited."""
+    if product.quantity_limit is None:
+        return None
+    return max(0, product.quantity_limit - product.quantity_sold)
+
+
+def is_sold_out(product: Product) -> bool:
+    return remaining_quantity(product) == 0
+
+
+def sales_count(product: Product) -> int:
+    """How many copies were sold (checkout reserves a copy for every sale, limited or not)."""
+    return product.quantity_sold
