@@ -256,6 +256,7 @@ class ConversationEvent(StoreOwned):
     attachment = models.ForeignKey(
         Attachment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    search_body = models.TextField(blank=True, editable=False)  # normalised body, for search
     # Kind-specific details, e.g. {"from": "open", "to": "resolved"} or {"read_seq": 12}.
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

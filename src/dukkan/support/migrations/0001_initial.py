@@ -120,6 +120,7 @@ class Migration(migrations.Migration):
                 ('author_kind', models.CharField(choices=[('visitor', 'Visitor'), ('agent', 'Agent'), ('system', 'System')], max_length=16)),
                 ('body', models.TextField(blank=True)),
                 ('client_id', models.CharField(blank=True, max_length=64)),
+                ('search_body', models.TextField(blank=True, editable=False)),
                 ('data', models.JSONField(blank=True, default=dict)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('attachment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='support.attachment')),
