@@ -17,6 +17,7 @@ DUKKAN_ENV = CONFIG.environment
 DUKKAN_CONFIG_PROBLEMS = CONFIG.problems
 DUKKAN_BASE_URL = CONFIG.base_url
 DUKKAN_WORKER_IN_PROCESS = CONFIG.worker_in_process
+DUKKAN_SENDFILE = CONFIG.sendfile  # front-server hand-off of checked downloads (delivery)
 SECRET_KEY = CONFIG.secret_key
 DEBUG = CONFIG.debug
 ALLOWED_HOSTS = CONFIG.allowed_hosts
