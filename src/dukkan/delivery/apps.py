@@ -7,3 +7,6 @@ class DeliveryConfig(AppConfig):
     name = "dukkan.delivery"
     label = "delivery"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dukkan.delivery import handlers  # noqa: F401  (subscribes to checkout's events)

@@ -1,7 +1,13 @@
+"""Signed download links, outside the language prefix: `/dl/<token>/`."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
+
+from dukkan.delivery import views
 
 app_name = "download"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("<str:download_token>/", views.download, name="file"),
+]
