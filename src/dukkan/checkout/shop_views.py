@@ -1,0 +1,305 @@
+"""The buyer's side: the checkout page, the order page, provider returns, the test pay page."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dukkan.catalog.models import Product, ProductKind
+from dukkan.catalog.selectors import price_of, product_for_sale, remaining_quantity
+from dukkan.checkout import services, webhooks
+from dukkan.checkout.forms import CheckoutForm
+from dukkan.checkout.models import Order, OrderStatus, Payment
+from dukkan.checkout.payments import registry
+from dukkan.checkout.payments.base import Outcome, ProviderError, Urls
+from dukkan.checkout.payments.test import SIGNATURE_HEADER, event_body, sign
+from dukkan.checkout.selectors import order_by_token, payments_of, selling_settings
+from dukkan.core.models import Store
+
+logger = logging.getLogger(__name__)
+TEST_DELAY_SECONDS = 20
+
+
+def _store(store_slug: str) -> Store:
+    return get_object_or_404(Store, slug=store_slug, is_active=True)
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.DUKKAN_BASE_URL}{path}"
+
+
+def provider_choices(store: Store, currency: str) -> list[tuple[str, str]]:
+    choices = []
+    for code in services.enabled_providers(store):
+        adapter = registry.adapter(store, code)
+        if adapter is not None and adapter.supports(currency):
+            choices.append((code, str(adapter.label)))
+    return choices
+
+
+def urls_for(order: Order, provider: str) -> Urls:
+    slug = order.store.slug
+    with translation.override(order.language):
+        order_path = reverse("shop:order", kwargs={"store_slug": slug, "order_token": order.token})
+        return_path = reverse(
+            "shop:return",
+            kwargs={"store_slug": slug, "payment_provider": provider, "order_token": order.token},
+        )
+        pay_path = reverse("shop:test_pay", kwargs={"store_slug": slug, "order_token": order.token})
+    webhook_path = reverse(
+        "webhooks:receive", kwargs={"payment_provider": provider, "store_slug": slug}
+    )
+    return Urls(
+        return_url=_absolute(return_path),
+        order_url=_absolute(order_path),
+        webhook_url=_absolute(webhook_path),
+        pay_url=_absolute(pay_path),
+    )
+
+
+def _summary(store: Store, product: Product, unit_minor: int, quantity: int) -> services.Totals:
+    return services.totals_for(store, unit_minor * quantity)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest, store_slug: str, product_slug: str) -> HttpResponse:
+    store = _store(store_slug)
+    product = product_for_sale(store, product_slug)
+    if product is None:
+        raise Http404
+    price = price_of(product)
+    choices = provider_choices(store, price.currency)
+    quantity_allowed = services.MAX_QUANTITY.get(ProductKind(product.kind), 1) > 1
+    remaining = remaining_quantity(product)
+    form = CheckoutForm(
+        request.POST or None,
+        providers=choices,
+        currency=price.currency,
+        initial={"email": getattr(request.user, "email", ""), "quantity": 1},
+    )
+    sold_out_message = ""
+    if remaining == 0:
+        sold_out_message = _("Sorry, “%(title)s” is sold out.") % {"title": product.title}
+    status = 200
+    if request.method == "POST" and not sold_out_message:
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                order = services.start_checkout(
+                    store,
+                    product,
+                    email=data["email"],
+                    name=data["name"],
+                    language=translation.get_language() or store.default_language,
+                    amount_minor=data["amount"] if price.pay_what_you_want else None,
+                    quantity=(data["quantity"] or 1) if quantity_allowed else 1,
+                    provider=data["provider"],
+                    buyer=request.user if request.user.is_authenticated else None,
+                )
+            except services.SoldOut as error:
+                sold_out_message = error.messages[0]
+                status = 409
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 400
+            else:
+                return _send_to_provider(order)
+        else:
+            status = 400
+    elif request.method == "POST":
+        status = 409
+    settings_ = selling_settings(store)
+    quantity = 1
+    if quantity_allowed and form.is_bound and form.is_valid():
+        quantity = form.cleaned_data.get("quantity") or 1
+    totals = _summary(store, product, price.amount_minor, quantity)
+    response = render(
+        request,
+        "checkout/checkout.html",
+        {
+            "store": store,
+            "product": product,
+            "price": price,
+            "form": form,
+            "totals": totals,
+            "selling": settings_,
+            "quantity_allowed": quantity_allowed,
+            "remaining": remaining,
+            "sold_out_message": sold_out_message,
+            "no_providers": not choices,
+            "product_url": _product_url(store, product),
+        },
+        status=status,
+    )
+    return response
+
+
+def _product_url(store: Store, product: Product) -> str:
+    try:
+        return reverse(
+            "storefront:product", kwargs={"store_slug": store.slug, "product_slug": product.slug}
+        )
+    except NoReverseMatch:
+        return reverse("store_home", kwargs={"store_slug": store.slug})
+
+
+def _send_to_provider(order: Order) -> HttpResponse:
+    adapter = registry.adapter(order.store, order.provider)
+    if adapter is None:
+        services.mark_failed(order, reason="provider disappeared")
+        return redirect(urls_for(order, order.provider).order_url)
+    urls = urls_for(order, order.provider)
+    try:
+        started = adapter.start(order, urls)
+    except ProviderError as error:
+        logger.warning(
+            "payment provider refused to start",
+            extra={"order_id": order.pk, "provider": order.provider, "error": str(error)},
+        )
+        services.mark_failed(order, provider=order.provider, reason=f"could not start: {error}")
+        return HttpResponseRedirect(urls.order_url)
+    services.record_payment_attempt(
+        order, provider=order.provider, reference=started.reference, raw=started.raw
+    )
+    return HttpResponseRedirect(started.redirect_url)
+
+
+def _order_or_404(store_slug: str, order_token: str) -> Order:
+    store = _store(store_slug)
+    order = order_by_token(store, order_token)
+    if order is None:
+        raise Http404
+    return order
+
+
+def _purchases_url(order: Order) -> str:
+    for name in ("purchases:home", "purchases:index", "purchases:list", "purchases:request"):
+        try:
+            return reverse(name, kwargs={"store_slug": order.store.slug})
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+@never_cache
+def order_page(request: HttpRequest, store_slug: str, order_token: str) -> HttpResponse:
+    order = _order_or_404(store_slug, order_token)
+    settings_ = selling_settings(order.store)
+    language = translation.get_language() or "en"
+    instructions = ""
+    if order.provider == "manual":
+        bank = settings_.bank_instructions or {}
+        instructions = (
+            bank.get(language)
+            or bank.get(order.store.default_language)
+            or next((text for text in bank.values() if text), "")
+        )
+    return render(
+        request,
+        "checkout/order.html",
+        {
+            "store": order.store,
+            "order": order,
+            "lines": list(order.lines.all()),
+            "instructions": instructions,
+            "purchases_url": _purchases_url(order),
+            "retry_url": _retry_url(order),
+            "refresh": order.status == OrderStatus.PENDING and order.provider != "manual",
+            "S": OrderStatus,
+        },
+    )
+
+
+def _retry_url(order: Order) -> str:
+    line = order.lines.select_related("product").first()
+    if line is None:
+        return ""
+    return reverse(
+        "shop:checkout", kwargs={"store_slug": order.store.slug, "product_slug": line.product.slug}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def provider_return(
+    request: HttpRequest, store_slug: str, payment_provider: str, order_token: str
+) -> HttpResponse:
+    """The buyer comes back from the provider; confirm with it where that is its flow."""
+    order = _order_or_404(store_slug, order_token)
+    adapter = registry.adapter(order.store, payment_provider)
+    if adapter is None or order.provider != payment_provider:
+        raise Http404
+    params: dict[str, str] = {key: str(value) for key, value in request.GET.items()}
+    if request.method == "POST":
+        params.update({key: str(value) for key, value in request.POST.items()})
+    if order.status == OrderStatus.PENDING:
+        try:
+            update = adapter.handle_return(order, params)
+        except ProviderError as error:
+            logger.warning(
+                "confirming a return with the provider failed",
+                extra={"order_id": order.pk, "provider": payment_provider, "error": str(error)},
+            )
+            update = None
+        if update is not None:
+            webhooks.record_and_apply(order.store, payment_provider, update, order)
+    return redirect(urls_for(order, payment_provider).order_url)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def test_pay(request: HttpRequest, store_slug: str, order_token: str) -> HttpResponse:
+    """The test provider's page: the buyer picks what the "bank" answers."""
+    order = _order_or_404(store_slug, order_token)
+    if order.provider != "test" or "test" not in services.enabled_providers(order.store):
+        raise Http404
+    if request.method == "POST" and order.status == OrderStatus.PENDING:
+        choice = request.POST.get("choice", "")
+        if choice in ("success", "failure"):
+            outcome = Outcome.PAID if choice == "success" else Outcome.FAILED
+            body = event_body(order, outcome)
+            webhooks.receive(
+                order.store, "test", body, {SIGNATURE_HEADER: sign(order.store.secret, body)}
+            )
+        elif choice == "delay":
+            _delay(order)
+        return redirect(urls_for(order, "test").order_url)
+    return render(
+        request,
+        "checkout/test_pay.html",
+        {"store": order.store, "order": order, "delay": TEST_DELAY_SECONDS},
+    )
+
+
+def _delay(order: Order) -> None:
+    from dukkan.checkout.tasks import deliver_test_webhook
+
+    payment = payments_of(order).filter(provider="test").order_by("-pk").first()
+    if payment is not None:
+        Payment.objects.filter(pk=payment.pk).update(
+            raw={**payment.raw, "choice": "delay", "complete_at": time.time() + TEST_DELAY_SECONDS}
+        )
+    deliver_test_webhook.using(
+        run_after=timezone.now() + timedelta(seconds=TEST_DELAY_SECONDS)
+    ).enqueue(order.pk)
+
+
+@require_POST
+def cancel_pending(request: HttpRequest, store_slug: str, order_token: str) -> HttpResponse:
+    """The buyer gives up an unpaid order (its copies go back on sale)."""
+    order = _order_or_404(store_slug, order_token)
+    if order.status in (OrderStatus.PENDING, OrderStatus.FAILED):
+        services.cancel(order, note="cancelled by the buyer")
+    return redirect(urls_for(order, order.provider).order_url)
