@@ -50,9 +50,11 @@ def test_the_happy_path_writes_an_audit_trail(shop: Any, product: Any) -> None:
     services.mark_paid(
         order, provider="test", reference="r1", amount_minor=order.total_minor, currency="SAR"
     )
-    assert order.status == S.PAID and order.paid_at is not None
+    assert order.status == S.PAID
+    assert order.paid_at is not None
     services.mark_fulfilled(order)
-    assert order.status == S.FULFILLED and order.fulfilled_at is not None
+    assert order.status == S.FULFILLED
+    assert order.fulfilled_at is not None
     trail = list(OrderEvent.objects.filter(order=order).values_list("from_status", "to_status"))
     assert trail == [("", "pending"), ("pending", "paid"), ("paid", "fulfilled")]
 
@@ -72,7 +74,11 @@ def test_paid_is_published_once_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
             services.mark_paid(
-                order, provider="test", reference="r", amount_minor=order.total_minor, currency="SAR"
+                order,
+                provider="test",
+                reference="r",
+                amount_minor=order.total_minor,
+                currency="SAR",
             )
     assert seen.count(order.pk) == 1
 
@@ -112,7 +118,8 @@ def test_late_payment_after_cancel_takes_a_copy_again_or_is_flagged(
         order, provider="test", reference="late", amount_minor=order.total_minor, currency="SAR"
     )
     assert order.status == S.PAID
-    assert order.flagged and "refund" in order.flag_reason
+    assert order.flagged
+    assert "refund" in order.flag_reason
     limited.refresh_from_db()
     assert limited.quantity_sold == 1
     assert other.status == S.PENDING
@@ -121,7 +128,8 @@ def test_late_payment_after_cancel_takes_a_copy_again_or_is_flagged(
 def test_mismatched_amount_or_currency_flags_and_does_not_pay(shop: Any, product: Any) -> None:
     order = _order(shop, product)
     services.mark_paid(order, provider="test", reference="x", amount_minor=1, currency="SAR")
-    assert order.status == S.PENDING and order.flagged
+    assert order.status == S.PENDING
+    assert order.flagged
     services.mark_paid(
         order, provider="test", reference="y", amount_minor=order.total_minor, currency="USD"
     )
@@ -149,14 +157,16 @@ def test_refunds_full_and_partial(
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.refund(order, amount_minor=1500, reason="partial", by=owner)
-    assert order.status == S.PARTIALLY_REFUNDED and order.refunded_minor == 1500
+    assert order.status == S.PARTIALLY_REFUNDED
+    assert order.refunded_minor == 1500
     with pytest.raises(Exception, match="at most"):
         services.refund(order, amount_minor=order.total_minor, reason="too much", by=owner)
     with django_capture_on_commit_callbacks(execute=True):
         made = services.refund(order, reason="the rest", by=owner)
     assert made.amount_minor == order.total_minor - 1500
     assert made.provider_reference.startswith("test_re_")
-    assert order.status == S.REFUNDED and order.refunded_minor == order.total_minor
+    assert order.status == S.REFUNDED
+    assert order.refunded_minor == order.total_minor
     assert all(line.refunded for line in order.lines.all())
     assert seen == [(1500, False), (order.total_minor - 1500, True)]
     with pytest.raises(services.IllegalTransition):
