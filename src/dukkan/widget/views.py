@@ -26,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from dukkan.core.models import Store
+from dukkan.realtime.presence import online_agents
 from dukkan.support import fanout
 from dukkan.support import services as support
 from dukkan.support.models import ATTACHMENT_LIMIT, ATTACHMENT_TYPES, MESSAGE_LIMIT
@@ -38,7 +39,6 @@ SESSION_LIMIT = 20  # new visitors per address and window
 SESSION_WINDOW = 600  # seconds
 BODY_LIMIT = 16 * 1024  # bytes of JSON a widget request may carry
 FIELD_LIMITS = {"name": 200, "email": 254, "phone": 40}
-HEARTBEAT_SECONDS = 25
 
 
 # -- the script ---------------------------------------------------------------------------------
@@ -180,8 +180,6 @@ def _unauthorised() -> JsonResponse:
 
 def agents_online(store: Store) -> bool:
     """Is a human of the store's team online now (realtime's presence)?"""
-    from dukkan.realtime.presence import online_agents
-
     return bool(online_agents(store))
 
 
@@ -202,23 +200,15 @@ def config(request: HttpRequest, store: Store) -> HttpResponse:
         "prechat": found.prechat_fields(),
         "accent_colour": found.accent_colour,
         "sound": found.sound,
-        "heartbeat_seconds": HEARTBEAT_SECONDS,
         "limits": {
             "message_chars": MESSAGE_LIMIT,
             "attachment_bytes": ATTACHMENT_LIMIT,
             "attachment_mb": ATTACHMENT_LIMIT // (1024 * 1024),
             "attachment_types": sorted(ATTACHMENT_TYPES),
         },
-        "endpoints": endpoints(store),
         "texts": texts.texts(),
     }
     return JsonResponse(body)
-
-
-def endpoints(store: Store) -> dict[str, str]:
-    from dukkan.widget import protocol
-
-    return protocol.endpoints(store)
 
 
 # -- session ------------------------------------------------------------------------------------

@@ -67,12 +67,13 @@
   function t(k, vars) { return fmt(T[k] || k, vars || {}); }
 
   /* ---- state ---- */
-  var msgs = {};           // key (client id or "s"+seq) -> {node, seq, mine, state}
-  var lastSeq = 0;         // highest event seq applied; resume point
-  var readBy = 0;          // agents have read every event up to this seq
-  var myRead = 0;          // we told the server we read up to this seq
+  var msgs = {};           // key (client id, or conversation:seq) -> {node, conv, seq, mine, state}
+  var seqs = {};           // conversation id -> highest seq held (events and synced): the resume point
+  var readBy = {};         // conversation id -> agents have read everything up to this seq
+  var myRead = {};         // conversation id -> we told the server we read up to this seq
+  var conv = sget("conv", 0); // the conversation this visitor writes to (0: none yet)
   var unread = 0;
-  var outbox = sget("outbox", []); // [{client_id, body, attachment_id}] waiting for their ack
+  var outbox = sget("outbox", []); // [{client_id, body, attachment}] sent but not acknowledged
   var sound = sget("sound", null);
   var baseTitle = D.title;
 
@@ -211,7 +212,7 @@
   function scroll() { ui.log.scrollTop = ui.log.scrollHeight; }
 
   /* ---- pre-chat form ---- */
-  function needForm() { return cfg.prechat && Object.keys(cfg.prechat).length && !sget("prechat", false) && !lastSeq; }
+  function needForm() { return cfg.prechat && Object.keys(cfg.prechat).length && !sget("prechat", false) && !conv; }
   function showForm() {
     var f = ui.form, fields = cfg.prechat;
     f.textContent = "";
@@ -251,57 +252,61 @@
   function hideForm() { ui.form.hidden = true; ui.log.hidden = false; ui.composer.hidden = false; error(""); scroll(); }
 
   /* ---- the message list ---- */
-  function addSystem(text) { var li = el("li", "m sys"); li.appendChild(el("div", "x", text)); ui.log.appendChild(li); }
-  function render(key, opts) {
+  function addSystem(text) { var li = el("li", "m sys"); li.appendChild(el("div", "x", text)); ui.log.appendChild(li); scroll(); }
+  function render(key, o) {
     var m = msgs[key];
     if (!m) {
-      var li = el("li", "m " + (opts.mine ? "me" : "them"));
-      m = msgs[key] = { node: li, mine: opts.mine, seq: 0, state: "" };
+      var li = el("li", "m " + (o.mine ? "me" : "them"));
+      m = msgs[key] = { node: li, mine: o.mine, conv: 0, seq: 0, state: "" };
+      if (!o.mine && o.author) li.appendChild(el("div", "s", o.author));
       var x = attrs(el("div", "x"), { dir: "auto" });
-      if (opts.attachment) x.appendChild(attachmentNode(opts.attachment));
-      if (opts.body) x.appendChild(D.createTextNode(opts.body)); // text only
+      if (o.attachment) x.appendChild(attachmentNode(o.attachment));
+      if (o.body) x.appendChild(D.createTextNode(o.body)); // text only, never HTML
       li.appendChild(x);
       m.meta = el("div", "s");
       li.appendChild(m.meta);
-      if (!opts.mine && opts.author) li.insertBefore(el("div", "s", opts.author), x);
-      ui.log.appendChild(li);
+      // Stored messages go above the ones still waiting to be sent.
+      var pending = o.seq && ui.log.querySelector("[data-state=sending]");
+      ui.log.insertBefore(li, pending || null);
       scroll();
     }
-    if (opts.seq) m.seq = opts.seq;
+    if (o.seq) { m.seq = o.seq; m.conv = o.conv; }
     state(m);
     return m;
   }
   function attachmentNode(a) {
     var link = attrs(el("a"), { href: BASE + a.url, target: "_blank", rel: "noopener noreferrer" });
-    if (/^image\//.test(a.content_type)) {
-      var img = attrs(el("img"), { src: BASE + a.url, alt: a.name, loading: "lazy" });
-      link.appendChild(img);
-    } else {
-      link.textContent = "\uD83D\uDCC4 " + a.name;
-    }
+    if (/^image\//.test(a.content_type)) link.appendChild(attrs(el("img"), { src: BASE + a.url, alt: a.name, loading: "lazy" }));
+    else link.textContent = "\uD83D\uDCC4 " + a.name;
     var wrap = el("div"); wrap.appendChild(link); return wrap;
   }
   function state(m) {
-    if (!m.mine) { m.meta.textContent = ""; return; }
-    var s = !m.seq ? "sending" : readBy >= m.seq ? "seen" : "sent";
+    if (!m.mine || m.state === "failed") return;
+    var s = !m.seq ? "sending" : (readBy[m.conv] || 0) >= m.seq ? "seen" : "sent";
     if (s !== m.state) { m.state = s; m.node.setAttribute("data-state", s); m.meta.textContent = t(s); }
   }
   function restate() { for (var k in msgs) state(msgs[k]); }
+  function fail(id, text) {
+    dropOutbox(id);
+    var m = msgs[id];
+    if (m) { m.state = "failed"; m.node.setAttribute("data-state", "failed"); m.meta.textContent = t("not_sent") + (text ? " — " + text : ""); }
+  }
 
   /* ---- events from the server (replayed or live), applied once each, in order ---- */
-  function apply(ev) {
-    if (ev.seq <= lastSeq) return;       // a replayed or repeated event: already shown
-    lastSeq = ev.seq;
+  function apply(f) {
+    var c = f.conversation, ev = f.event;
+    if (f.seq <= (seqs[c] || 0)) return;   // already held: a replay or a repeat
+    seqs[c] = f.seq;
+    if (!conv) { conv = c; sset("conv", c); }
     if (ev.kind === "message") {
-      var mine = ev.author_kind === "visitor";
-      var key = mine && ev.client_id ? ev.client_id : "s" + ev.seq;
+      var mine = ev.author.kind === "visitor";
       if (mine) dropOutbox(ev.client_id);
-      render(key, { mine: mine, body: ev.body, seq: ev.seq, attachment: ev.attachment, author: ev.author_name });
-      if (!mine) { notify(); ui.typing.textContent = ""; }
-      if (sget("prechat", false) === false && mine) sset("prechat", true);
-    } else if (ev.kind === "receipt" && ev.author_kind !== "visitor") {
-      readBy = Math.max(readBy, ev.read_seq || 0); restate();
-    } else if (ev.kind === "status" && ev.to === "resolved") {
+      render(mine && ev.client_id ? ev.client_id : c + ":" + f.seq, { mine: mine, body: ev.body, conv: c, seq: f.seq, attachment: ev.attachment, author: ev.author.name });
+      if (!mine) { notify(); showTyping(null); }
+      if (mine) sset("prechat", true);
+    } else if (ev.kind === "receipt" && ev.data.side === "agent") {
+      readBy[c] = Math.max(readBy[c] || 0, ev.data.read_seq || 0); restate();
+    } else if (ev.kind === "status" && ev.data.to === "resolved") {
       addSystem(t("resolved"));
     }
   }
@@ -316,14 +321,15 @@
   }
   function title() {
     if (D.hidden && unread) D.title = "(" + unread + ") " + baseTitle;
-    else if (D.title !== baseTitle && /^\(\d+\) /.test(D.title)) D.title = baseTitle;
+    else if (/^\(\d+\) /.test(D.title)) D.title = baseTitle;
   }
   function markRead() {
     if (!open || D.hidden) return;
     unread = 0; ui.badge.hidden = true;
     ui.launcher.setAttribute("aria-label", t("open"));
     title();
-    if (lastSeq > myRead && link) { myRead = lastSeq; link.read(lastSeq); }
+    if (!link || !link.ready) return;
+    for (var c in seqs) if (seqs[c] > (myRead[c] || 0)) { myRead[c] = seqs[c]; link.out({ type: "read", conversation: +c, seq: seqs[c] }); }
   }
   var audio;
   function beep() {
@@ -333,35 +339,41 @@
       o.frequency.value = 880; g.gain.value = 0.05;
       o.connect(g); g.connect(audio.destination);
       o.start(); o.stop(audio.currentTime + 0.15);
-    } catch (e) { /* no sound available */ }
+    } catch (e) { /* no sound here */ }
   }
 
-  /* ---- sending: the outbox survives reloads and offline spells; acks empty it ---- */
+  /* ---- sending: the outbox survives reloads and offline spells; only an ack empties it ---- */
   function submit() {
     var body = ui.text.value.replace(/^\s+|\s+$/g, "");
     if (!body) return;
     if (body.length > cfg.limits.message_chars) { error(t("too_long", { limit: cfg.limits.message_chars })); return; }
     error("");
-    ui.text.value = ""; grow();
+    ui.text.value = ""; grow(); stopTyping();
     queue({ client_id: uid(), body: body });
   }
   function queue(item) {
     outbox.push(item); sset("outbox", outbox);
     render(item.client_id, { mine: true, body: item.body, attachment: item.attachment });
     start();
-    flush();
+    if (link && link.ready) link.send(item);
   }
   function dropOutbox(id) {
     var before = outbox.length;
     outbox = outbox.filter(function (o) { return o.client_id !== id; });
     if (outbox.length !== before) sset("outbox", outbox);
   }
-  function flush() { if (link && link.ready) outbox.forEach(function (o) { link.send(o); }); }
+  function flush() { outbox.forEach(function (o) { link.send(o); }); }
+  function sendFrame(o) {
+    var f = { type: "send", client_id: o.client_id, body: o.body || "" };
+    if (conv) f.conversation = conv;
+    if (o.attachment) f.attachment = o.attachment.id;
+    return f;
+  }
 
   function upload(file) {
     var L = cfg.limits;
     if (L.attachment_types.indexOf(file.type) < 0) { error(t("bad_type")); return; }
-    if (file.size > L.attachment_bytes) { error(t("too_big", { size: L.attachment_mb })); return; }
+    if (file.size > L.attachment_bytes) { error(t("too_big", { size: L.attachment_mb + " MB" })); return; }
     error(t("uploading"));
     ensureSession().then(function () {
       var fd = new FormData(); fd.append("token", token); fd.append("file", file);
@@ -370,16 +382,23 @@
       return r.json().then(function (d) { if (!r.ok) throw new Error((d.error && d.error.message) || r.status); return d; });
     }).then(function (d) {
       error("");
-      queue({ client_id: uid(), body: "", attachment_id: d.id, attachment: d });
+      queue({ client_id: uid(), body: "", attachment: d });
     }, function (e) { error(e.message); });
   }
 
   var typingAt = 0, typingTimer;
-  function typing() { var now = Date.now(); if (link && link.ready && now - typingAt > 2500) { typingAt = now; link.typing(); } }
-  function agentTyping(name) {
-    ui.typing.textContent = name ? t("typing_named", { name: name }) : t("typing");
+  function typing() {
+    var now = Date.now();
+    if (conv && link && link.ready && now - typingAt > 4000) { typingAt = now; link.out({ type: "typing", conversation: conv, on: true }); }
+  }
+  function stopTyping() {
+    if (typingAt && conv && link && link.ready) link.out({ type: "typing", conversation: conv, on: false });
+    typingAt = 0;
+  }
+  function showTyping(f) {
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(function () { ui.typing.textContent = ""; }, 6000);
+    ui.typing.textContent = !f || !f.on ? "" : f.author && f.author.name ? t("typing_named", { name: f.author.name }) : t("typing");
+    if (f && f.on) typingTimer = setTimeout(function () { ui.typing.textContent = ""; }, 8000);
   }
 
   /* ---- session: a signed visitor token, kept in localStorage per store ---- */
@@ -387,135 +406,201 @@
   function ensureSession() {
     if (sessionP) return sessionP;
     var body = { token: token, language: LANG, page_url: location.href };
-    var uidAttr = me.getAttribute("data-user-id");
-    if (uidAttr) body.identity = { user_id: uidAttr, name: me.getAttribute("data-user-name") || "", email: me.getAttribute("data-user-email") || "", signature: me.getAttribute("data-user-signature") || "" };
+    var id = me.getAttribute("data-user-id");
+    if (id) body.identity = { user_id: id, name: me.getAttribute("data-user-name") || "", email: me.getAttribute("data-user-email") || "", signature: me.getAttribute("data-user-signature") || "" };
     sessionP = json("POST", API + "session", body).then(function (d) {
+      if (d.token !== token) { seqs = {}; conv = 0; sset("conv", 0); }
       token = d.token; sset("token", token);
       if (d.prechat_done) sset("prechat", true);
       return d;
     }, function (e) { sessionP = null; throw e; });
     return sessionP;
   }
+  function newSession() { token = ""; sset("token", ""); sessionP = null; }
 
-  /* ---- transport: WebSocket first, plain HTTP when WebSockets are blocked ---- */
-  var link = null, started = false, attempt = 0, wsFailures = 0, useHttp = !W.WebSocket;
+  /* ---- transport: WebSocket first, plain HTTP (long-poll) when WebSockets are blocked ---- */
+  var link = null, started = false, attempt = 0, wsFailures = 0, httpSince = 0, timer = 0, upSince = 0;
   function start() {
     if (started) return;
     started = true;
-    ensureSession().then(connect, function (e) {
-      started = false;
-      error(e.status === 429 ? t("rate_limited", { seconds: (e.data && e.data.error && e.data.error.retry_after) || 60 }) : t("unavailable"));
-      retryLater();
+    connect();
+  }
+  function connect() {
+    clearTimeout(timer); timer = 0;
+    if (link) return;
+    if (navigator.onLine === false) { conn(t("offline_queue")); return; } // the "online" event brings us back
+    ensureSession().then(function () {
+      if (link) return;
+      if (httpSince && Date.now() - httpSince > 300000) { httpSince = 0; wsFailures = 0; } // try the socket again
+      link = W.WebSocket && !httpSince ? wsLink() : httpLink();
+    }, function (e) {
+      var err = (e.data && e.data.error) || {};
+      error(e.status === 429 ? t("rate_limited", { seconds: err.retry_after || 60 }) : err.message || t("unavailable"));
+      retry();
     });
   }
-  function retryLater() {
-    // Exponential back-off with full jitter, capped at 30 s.
-    var delay = Math.random() * Math.min(30000, 500 * Math.pow(2, attempt++)) + 250;
-    setTimeout(function () { if (!started) start(); else connect(); }, delay);
+  function retry() {
+    if (timer) return;
+    if (upSince && Date.now() - upSince > 60000) attempt = 0;
+    upSince = 0;
+    // min(30 s, 0.5 s x 2^attempt), times a random factor in [0.5, 1]: clients never stampede.
+    var delay = Math.min(30000, 500 * Math.pow(2, attempt++)) * (0.5 + Math.random() / 2);
+    timer = setTimeout(function () { timer = 0; connect(); }, delay);
   }
-  function online() { attempt = 0; conn(""); flush(); markRead(); }
-  function connect() {
-    link = useHttp ? httpLink() : wsLink();
+  function down(l) {
+    if (link !== l) return;
+    link = null;
+    conn(t(navigator.onLine === false ? "offline_queue" : "reconnecting"));
+    restate();
+    retry();
   }
-  function handle(f) {
-    if (f.type === "event") apply(f.event);
-    else if (f.type === "events") f.events.forEach(apply);
-    else if (f.type === "ack") { ackd(f); }
-    else if (f.type === "typing") agentTyping(f.name);
-    else if (f.type === "presence") showStatus(f.online);
-    else if (f.type === "error") frameError(f);
+  function up() { upSince = Date.now(); conn(""); error(""); }
+  function synced(l) { l.ready = true; flush(); markRead(); }
+
+  function welcome(f, l) {
+    up();
+    heartbeat = (f.heartbeat || 25) * 1000;
+    var after = {}, any = false;
+    for (var c in seqs) { after[c] = seqs[c]; any = true; }
+    if (!any && (f.conversations || []).length) {
+      var latest = f.conversations.reduce(function (a, b) { return b.id > a.id ? b : a; });
+      if (!conv || !f.conversations.some(function (x) { return x.id === conv; })) { conv = latest.id; sset("conv", conv); }
+      after[conv] = 0; any = true;
+    }
+    if (!any) { conv = 0; sset("conv", 0); }
+    return any ? after : null;
   }
-  function ackd(f) {
-    var m = msgs[f.client_id];
-    dropOutbox(f.client_id);
-    if (m && f.seq) { m.seq = f.seq; state(m); }
+  function handle(f, l) {
+    switch (f.type) {
+      case "event": apply(f); break;
+      case "synced": if (f.seq > (seqs[f.conversation] || 0)) seqs[f.conversation] = f.seq; synced(l); break;
+      case "ack":
+        if (!conv) { conv = f.conversation; sset("conv", conv); }
+        dropOutbox(f.client_id);
+        var m = msgs[f.client_id];
+        if (m && !m.seq) { m.seq = f.seq; m.conv = f.conversation; state(m); }
+        break;
+      case "typing": if (f.author && f.author.kind === "agent") showTyping(f); break;
+      case "error": frameError(f, l); break;
+    }
   }
-  function frameError(f) {
-    if (f.code === "rate_limited") error(t("rate_limited", { seconds: f.retry_after || 1 }));
-    else error(f.message || f.code);
-    if (f.client_id && (f.code === "too_long" || f.code === "invalid")) {
-      dropOutbox(f.client_id);
-      var m = msgs[f.client_id];
-      if (m) { m.meta.textContent = t("not_sent"); m.node.setAttribute("data-state", "failed"); }
+  function frameError(f, l) {
+    var c = f.code;
+    if (c === "unauthorized") { newSession(); return; }
+    if (c === "rate_limited") {
+      error(t("rate_limited", { seconds: f.retry_after || 1 }));
+      setTimeout(function () { if (link === l && l.ready) { error(""); flush(); } }, (f.retry_after || 1) * 1000);
+    } else if (c === "unavailable") {
+      setTimeout(function () { if (link === l && l.ready) flush(); }, (f.retry_after || 1) * 1000);
+    } else if (c === "not_found" && conv && f.ref && msgs[f.ref]) {
+      conv = 0; sset("conv", 0); // that conversation is gone: the next send starts a new one
+      outbox.forEach(function (o) { if (o.client_id === f.ref) l.send(o); });
+    } else {
+      if (f.ref && msgs[f.ref]) fail(f.ref, f.message); else error(f.message || c);
     }
   }
 
+  var heartbeat = 25000;
   function wsLink() {
-    var opened = false, alive, beat;
-    var url = BASE.replace(/^http/, "ws") + cfg.endpoints.ws + "?token=" + encodeURIComponent(token) + "&after=" + lastSeq;
-    var ws = new WebSocket(url);
+    var opened = false, welcomed = false, alive, beat;
+    var ws = new WebSocket(BASE.replace(/^http/, "ws") + "/ws/chat/visitor/?store=" + encodeURIComponent(SLUG) + "&token=" + encodeURIComponent(token));
     var l = {
       ready: false,
-      send: function (o) { out({ type: "send", client_id: o.client_id, body: o.body, attachment_id: o.attachment_id || null }); },
-      read: function (seq) { out({ type: "read", seq: seq }); },
-      typing: function () { out({ type: "typing" }); }
+      out: function (f) { if (ws.readyState === 1) ws.send(JSON.stringify(f)); },
+      send: function (o) { l.out(sendFrame(o)); },
+      close: function () { ws.close(); }
     };
-    function out(f) { if (ws.readyState === 1) ws.send(JSON.stringify(f)); }
-    function watchdog() { clearTimeout(alive); alive = setTimeout(function () { ws.close(); }, (cfg.heartbeat_seconds || 25) * 2400); }
-    ws.onopen = function () { opened = true; wsFailures = 0; watchdog(); beat = setInterval(function () { out({ type: "ping" }); }, (cfg.heartbeat_seconds || 25) * 1000); };
+    function watchdog() { clearTimeout(alive); alive = setTimeout(function () { ws.close(); }, heartbeat * 2); }
+    ws.onopen = function () { opened = true; watchdog(); };
     ws.onmessage = function (e) {
       watchdog();
       var f; try { f = JSON.parse(e.data); } catch (x) { return; }
-      if (f.type === "ready") { l.ready = true; online(); }
-      handle(f);
+      if (f.type === "welcome") {
+        welcomed = true; wsFailures = 0;
+        clearInterval(beat);
+        beat = setInterval(function () { l.out({ type: "ping" }); }, heartbeat);
+        var after = welcome(f, l);
+        l.out({ type: "hello", after: after || {} });
+        if (!after) synced(l);
+        return;
+      }
+      handle(f, l);
     };
-    ws.onclose = function () {
+    ws.onclose = function (e) {
       clearInterval(beat); clearTimeout(alive);
-      if (link !== l) return;
-      l.ready = false; link = null;
-      if (!opened && ++wsFailures >= 2) useHttp = true; // blocked: fall back to HTTP
-      conn(t(navigator.onLine === false ? "offline_queue" : "reconnecting"));
-      retryLater();
+      if (e.code === 4401) newSession();
+      if (!welcomed && ++wsFailures >= 2) httpSince = Date.now(); // blocked: fall back to HTTP
+      down(l);
     };
     return l;
   }
 
   function httpLink() {
-    var stopped = false;
-    var poll = BASE + cfg.endpoints.poll;
+    var stopped = false, chain = Promise.resolve(), root = BASE + "/chat/" + encodeURIComponent(SLUG) + "/";
     var l = {
-      ready: true,
-      send: function (o) { chain = chain.then(function () { return post({ type: "send", client_id: o.client_id, body: o.body, attachment_id: o.attachment_id || null }); }); },
-      read: function (seq) { post({ type: "read", seq: seq }); },
-      typing: function () { post({ type: "typing" }); }
+      ready: false,
+      out: function (f) { var path = f.type === "read" || f.type === "typing" ? f.type : ""; if (path) call("POST", path, f).catch(function () {}); },
+      send: function (o) {
+        chain = chain.then(function () {
+          if (stopped) return;
+          return call("POST", "send", sendFrame(o)).then(function (ack) {
+            handle(ack, l);
+            if (!polling) poll();
+          }, function (e) { if (e.data && e.data.type === "error") handle(e.data, l); else stop(); });
+        });
+      },
+      close: stop
     };
-    var chain = Promise.resolve();
-    function post(f) {
-      return json("POST", BASE + cfg.endpoints.send + "?token=" + encodeURIComponent(token), f).then(function (d) {
-        (d.frames || [d]).forEach(handle);
-      }, function (e) { if (e.data && e.data.type === "error") handle(e.data); else fail(); });
+    var polling = false;
+    function call(method, path, body) {
+      return fetch(root + path, {
+        method: method, mode: "cors", credentials: "omit",
+        headers: body ? { "Content-Type": "application/json", "X-Dukkan-Visitor": token } : { "X-Dukkan-Visitor": token },
+        body: body ? JSON.stringify(body) : undefined
+      }).then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (d) {
+          if (!r.ok) { var e = new Error(d.message || r.status); e.data = d; e.status = r.status; throw e; }
+          return d;
+        });
+      });
     }
-    function fail() {
+    function stop(e) {
       if (stopped) return;
-      stopped = true; l.ready = false; link = null;
-      conn(t(navigator.onLine === false ? "offline_queue" : "reconnecting"));
-      // Try the WebSocket again now and then; the network may have changed.
-      if (Math.random() < 0.2) { useHttp = false; wsFailures = 0; }
-      retryLater();
+      stopped = true;
+      if (e && e.status === 401) newSession();
+      down(l);
     }
-    function loop() {
+    function poll() {
+      if (stopped || !conv) { polling = false; return; }
+      polling = true;
+      var c = conv;
+      call("GET", "poll?conversation=" + c + "&after=" + (seqs[c] || 0) + "&wait=" + (l.ready ? 25 : 0)).then(function (b) {
+        (b.frames || []).forEach(function (f) { handle(f, l); });
+        if (b.seq > (seqs[c] || 0)) seqs[c] = b.seq;
+        if (!l.ready) synced(l); else markRead();
+        poll();
+      }, stop);
+    }
+    call("GET", "session").then(function (f) {
       if (stopped) return;
-      json("GET", poll + "?token=" + encodeURIComponent(token) + "&after=" + lastSeq).then(function (d) {
-        (d.frames || []).forEach(handle);
-        loop();
-      }, fail);
-    }
-    online();
-    loop();
+      var after = welcome(f, l);
+      if (after) poll(); else synced(l);
+    }, stop);
     return l;
   }
 
-  /* ---- start-up: config (strings in the page's language, limits, status) ---- */
+  /* ---- start-up: config (the words in the page's language, limits, status) ---- */
   function boot() {
     json("GET", API + "config?lang=" + LANG).then(function (c) {
       if (!c.enabled) return;
       cfg = c; T = c.texts; LANG = c.language;
       build();
       outbox.forEach(function (o) { render(o.client_id, { mine: true, body: o.body, attachment: o.attachment }); });
-      // A returning visitor (or one with unsent messages) reconnects at once, to get replies.
+      // A returning visitor (or one with unsent messages) connects at once, to get replies.
       if (token || outbox.length) start();
-    }, function () { /* no chat on this page: the host site is not allowed, or we are down */ });
+    }, function () { /* no chat here: this site is not allowed, or the server is away */ });
   }
-  W.addEventListener("online", function () { if (!link && started) { attempt = 0; connect(); } });
+  W.addEventListener("online", function () { if (started) { attempt = 0; connect(); } });
+  W.addEventListener("offline", function () { if (link) { var l = link; l.close(); down(l); } });
   if (D.readyState === "loading") D.addEventListener("DOMContentLoaded", boot); else boot();
 })();
