@@ -48,8 +48,10 @@ def test_widget_js_is_one_small_file_within_25_kb_gzipped() -> None:
     assert gzip.decompress(current.gzipped) == script.SOURCE.read_bytes()
     source = current.body.decode()
     # Dependency-free: no imports, no other scripts loaded, no HTML injection of data.
-    assert "import " not in source and "require(" not in source
-    assert ".innerHTML = ICON" in source and source.count("innerHTML") == 1
+    assert "import " not in source
+    assert "require(" not in source
+    assert ".innerHTML = ICON" in source
+    assert source.count("innerHTML") == 1
 
 
 def test_widget_js_is_served_gzipped_with_a_version_and_long_cache(client: Client) -> None:
@@ -63,10 +65,12 @@ def test_widget_js_is_served_gzipped_with_a_version_and_long_cache(client: Clien
     zipped = client.get(f"/widget.js?v={current.version}", HTTP_ACCEPT_ENCODING="gzip, br")
     assert zipped["Content-Encoding"] == "gzip"
     assert gzip.decompress(zipped.content) == current.body
-    assert "immutable" in zipped["Cache-Control"] and "max-age=31536000" in zipped["Cache-Control"]
+    assert "immutable" in zipped["Cache-Control"]
+    assert "max-age=31536000" in zipped["Cache-Control"]
     assert "Accept-Encoding" in zipped["Vary"]
     again = client.get("/widget.js", HTTP_IF_NONE_MATCH=current.etag)
-    assert again.status_code == 304 and again.content == b""
+    assert again.status_code == 304
+    assert again.content == b""
 
 
 def test_the_template_tag_puts_the_versioned_script_on_the_store_page(
@@ -98,7 +102,8 @@ def test_config_speaks_the_asked_language_and_says_the_limits(client: Client, st
     assert "application/pdf" in body["limits"]["attachment_types"]
     assert body["texts"]["send"] == "ارسال"
     english = client.get(f"/widget/{store.slug}/config?lang=en").json()
-    assert english["dir"] == "ltr" and english["texts"]["send"] == "Send"
+    assert english["dir"] == "ltr"
+    assert english["texts"]["send"] == "Send"
     assert english["welcome"] == "Welcome!"
 
 
@@ -181,7 +186,8 @@ def test_a_genuinely_signed_customer_is_known_to_the_agent(client: Client, store
         "signature": signature,
     }
     response = post(client, f"/widget/{store.slug}/session", {"identity": identity})
-    assert response.status_code == 201 and response.json()["identified"] is True
+    assert response.status_code == 201
+    assert response.json()["identified"] is True
     visitor = Visitor.objects.get(store=store)
     assert visitor.external_id == "user-77"
     contact = Contact.objects.get(store=store)
@@ -210,11 +216,13 @@ def test_a_bad_signature_is_refused_and_nothing_is_trusted(client: Client, store
 def test_malformed_session_requests_get_clear_errors(client: Client, store: Any) -> None:
     url = f"/widget/{store.slug}/session"
     not_json = client.post(url, "{not json", content_type="application/json", HTTP_ORIGIN=SHOP)
-    assert not_json.status_code == 400 and not_json.json()["error"]["code"] == "malformed"
+    assert not_json.status_code == 400
+    assert not_json.json()["error"]["code"] == "malformed"
     a_list = post(client, url, [1, 2])
     assert a_list.status_code == 400
     wrong_type = post(client, url, {"token": 12})
-    assert wrong_type.status_code == 400 and wrong_type.json()["error"]["field"] == "token"
+    assert wrong_type.status_code == 400
+    assert wrong_type.json()["error"]["field"] == "token"
     huge = post(client, url, {"page_url": "x" * 20_000})
     assert huge.status_code == 413
     assert client.get(url, HTTP_ORIGIN=SHOP).status_code == 405
@@ -225,7 +233,8 @@ def test_new_sessions_are_rate_limited_per_address(client: Client, store: Any) -
     limited = post(client, f"/widget/{store.slug}/session", {})
     assert limited.status_code == 429
     body = limited.json()["error"]
-    assert body["code"] == "rate_limited" and body["retry_after"] > 0
+    assert body["code"] == "rate_limited"
+    assert body["retry_after"] > 0
     assert int(limited["Retry-After"]) == body["retry_after"]
     # A returning visitor is never limited: resuming makes nothing new.
     assert post(client, f"/widget/{store.slug}/session", {"token": tokens[0]}).status_code == 200
@@ -250,7 +259,8 @@ def test_the_prechat_form_checks_required_fields_and_fills_the_contact(
     assert config["prechat"] == {"name": "optional", "email": "required"}
     url = f"/widget/{store.slug}/prechat"
     missing = post(client, url, {"token": token, "name": "Ali"})
-    assert missing.status_code == 400 and set(missing.json()["error"]["fields"]) == {"email"}
+    assert missing.status_code == 400
+    assert set(missing.json()["error"]["fields"]) == {"email"}
     invalid = post(client, url, {"token": token, "email": "not-an-email"})
     assert invalid.status_code == 400
     done = post(
@@ -285,7 +295,8 @@ def test_an_image_is_uploaded_and_told_by_its_bytes(client: Client, store: Any) 
     response = upload(client, store, token, "photo.pdf", png_bytes())  # wrong name, real PNG
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["content_type"] == "image/png" and body["name"] == "photo.png"
+    assert body["content_type"] == "image/png"
+    assert body["name"] == "photo.png"
     assert response["Access-Control-Allow-Origin"] == SHOP
     attachment = Attachment.objects.get(pk=body["id"])
     assert attachment.visitor == Visitor.objects.get(store=store)
