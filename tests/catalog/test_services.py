@@ -100,10 +100,11 @@ def test_new_upload_becomes_current_and_old_versions_stay(store: Any) -> None:
     assert selectors.current_version(product_file) == second
     assert [v.label for v in selectors.versions_of(product_file)] == ["1.1", "1.0"]
     assert FileVersion.objects.filter(product_file=product_file).count() == 2
-    assert second.size == 9 and second.content_type == "application/zip"
+    assert second.size == 9
+    assert second.content_type == "application/zip"
     assert len(second.sha256) == 64
     assert private_storage().open(first.upload.name).read() == b"v1 bytes"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no public URL"):
         first.upload.url  # noqa: B018  private files have no public address
 
 
@@ -135,7 +136,8 @@ def test_reserve_and_release_respect_the_limit(store: Any) -> None:
     unlimited = services.create_product(store, title="Open", price_minor=100)
     assert all(services.reserve_copies(unlimited) for _ in range(5))
     unlimited.refresh_from_db()
-    assert selectors.sales_count(unlimited) == 5 and selectors.remaining_quantity(unlimited) is None
+    assert selectors.sales_count(unlimited) == 5
+    assert selectors.remaining_quantity(unlimited) is None
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from dukkan.catalog.models import (
@@ -198,3 +199,49 @@ def is_sold_out(product: Product) -> bool:
 def sales_count(product: Product) -> int:
     """How many copies were sold (checkout reserves a copy for every sale, limited or not)."""
     return product.quantity_sold
+
+
+# --- what the storefront shows -------------------------------------------------------------
+
+
+def media_url(store: Store, name: str | None) -> str:
+    """The public address of one of the store's pictures (served by `storefront:media`)."""
+    return reverse("storefront:media", kwargs={"store_slug": store.slug, "media_path": str(name)})
+
+
+def product_url(product: Product) -> str:
+    return reverse(
+        "storefront:product",
+        kwargs={"store_slug": product.store.slug, "product_slug": product.slug},
+    )
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    """One product in a list: what the card shows."""
+
+    product: Product
+    price: Price
+    url: str
+    thumbnail_url: str | None
+    remaining: int | None
+
+    @property
+    def sold_out(self) -> bool:
+        return self.remaining == 0
+
+
+def product_cards(products: list[Product], now: datetime | None = None) -> list[ProductCard]:
+    now = now or timezone.now()
+    return [
+        ProductCard(
+            product=product,
+            price=price_of(product, now),
+            url=product_url(product),
+            thumbnail_url=media_url(product.store, product.cover_small.name)
+            if product.cover_small
+            else None,
+            remaining=remaining_quantity(product),
+        )
+        for product in products
+    ]

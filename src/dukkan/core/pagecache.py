@@ -18,6 +18,7 @@ import hashlib
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 
 from dukkan.core.models import Store
 
@@ -91,13 +94,16 @@ def _store_changed(sender: type[Store], **kwargs: Any) -> None:
 
 @dataclass
 class StoreEntry:
-    """What one store address in one language needs: the store row and its rendered pages."""
+    """What one public address in one language needs: the store row, what else the page shows
+    (`extra`, e.g. its products) and its rendered pages, one per variant (e.g. open now or not).
+    """
 
     version: str
     store: Store
-    pages: dict[bool, tuple[str, str]] = field(
+    pages: dict[Hashable, tuple[str, str]] = field(
         default_factory=dict
-    )  # open now -> (placeholder, html)
+    )  # variant -> (placeholder, html)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _code_fingerprint() -> str:
@@ -174,3 +180,29 @@ def is_cacheable(request: HttpRequest) -> bool:
 
 def new_placeholder() -> str:
     return f"csrf{secrets.token_hex(16)}"
+
+
+def respond(
+    request: HttpRequest,
+    key: str,
+    entry: StoreEntry,
+    variant: Hashable,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """The page for `variant`, rendered once per entry for anonymous visitors (each gets their
+    own CSRF token), or rendered afresh for anyone else (signed in, with a session or query).
+    """
+    if not is_cacheable(request):
+        return HttpResponse(render_to_string(template, context(), request))
+    page = entry.pages.get(variant)
+    if page is None:
+        placeholder = new_placeholder()
+        html = str(render_to_string(template, {**context(), "csrf_token": placeholder}, request))
+        page = entry.pages[variant] = (placeholder, html)
+        put_entry(key, entry)
+    placeholder, html = page
+    if placeholder in html:
+        # A page with a form gives each visitor their own CSRF token (and cookie).
+        html = html.replace(placeholder, get_token(request))
+    return HttpResponse(html)

@@ -5,14 +5,13 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from dukkan.catalog.selectors import product_cards, published_products, sale_phase
 from dukkan.core import metrics, pagecache, selectors
 from dukkan.core.hours import WEEKDAY_NAMES, is_open
 from dukkan.core.models import Store
@@ -64,12 +63,17 @@ def marketplace_home(request: HttpRequest) -> HttpResponse:
 STORE_TEMPLATE = "core/store_home.html"
 
 
-def _store_context(store: Store, open_now: bool) -> dict[str, Any]:
+def _store_context(store: Store, open_now: bool, products: list[Any]) -> dict[str, Any]:
     hours = [
         (WEEKDAY_NAMES[int(day)], intervals)
         for day, intervals in sorted(store.business_hours.items(), key=lambda item: int(item[0]))
     ]
-    return {"store": store, "hours": hours, "open_now": open_now}
+    return {
+        "store": store,
+        "hours": hours,
+        "open_now": open_now,
+        "products": product_cards(products),
+    }
 
 
 @require_GET
@@ -80,23 +84,20 @@ def store_home(request: HttpRequest, store_slug: str) -> HttpResponse:
         found = selectors.public_store(store_slug)
         if found is None:
             raise Http404  # not cached: unknown addresses must not fill the cache
-        entry = pagecache.StoreEntry(version=version, store=found)
+        products = list(published_products(found))
+        entry = pagecache.StoreEntry(version=version, store=found, extra={"products": products})
         pagecache.put_entry(key, entry)
     store = entry.store
-    open_now = is_open(store.business_hours, store.time_zone, timezone.now())
-    context = _store_context(store, open_now)
-    if not pagecache.is_cacheable(request):
-        return render(request, STORE_TEMPLATE, context)
-    page = entry.pages.get(open_now)
-    if page is None:
-        placeholder = pagecache.new_placeholder()
-        html = str(
-            render_to_string(STORE_TEMPLATE, {**context, "csrf_token": placeholder}, request)
-        )
-        page = entry.pages[open_now] = (placeholder, html)
-        pagecache.put_entry(key, entry)
-    placeholder, html = page
-    if placeholder in html:
-        # A page with a form gives each visitor their own CSRF token (and cookie).
-        html = html.replace(placeholder, get_token(request))
-    return HttpResponse(html)
+    products = entry.extra.get("products", [])
+    now = timezone.now()
+    open_now = is_open(store.business_hours, store.time_zone, now)
+    # A sale starting or ending changes the page: each sale phase is its own variant.
+    variant = (open_now, *(sale_phase(product, now) for product in products))
+    return pagecache.respond(
+        request,
+        key,
+        entry,
+        variant,
+        STORE_TEMPLATE,
+        lambda: _store_context(store, open_now, products),
+    )
