@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.urls import path
 
 from dukkan.core.consumers import PingConsumer
+from dukkan.realtime.routing import websocket_urlpatterns as chat_websocket_urlpatterns
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),
+    *chat_websocket_urlpatterns,
 ]
