@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -170,7 +170,11 @@ def log_download(
 
 
 def finish_log(log_id: int, bytes_sent: int) -> None:
-    DownloadLog.objects.filter(pk=log_id).update(bytes_sent=bytes_sent)
+    """Correct a log entry's byte count once its stream ended early (the client went away)."""
+    try:
+        DownloadLog.objects.filter(pk=log_id).update(bytes_sent=bytes_sent)
+    except DatabaseError:
+        logger.warning("download log not updated", extra={"log_id": log_id, "sent": bytes_sent})
 
 
 @dataclass(frozen=True)

@@ -146,7 +146,8 @@ def file_response(
             response["X-Accel-Redirect"] = quote(prefix + storage_name.lstrip("/"))
             response["X-Accel-Buffering"] = "no"
         else:
-            response["X-Sendfile"] = path
+            # The raw UTF-8 bytes of the path on the wire (header values travel as latin-1).
+            response["X-Sendfile"] = path.encode("utf-8").decode("latin-1")
         on_end(decided.length)
         return response
     headers = dict(common)

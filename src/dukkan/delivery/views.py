@@ -126,7 +126,9 @@ def download(request: HttpRequest, download_token: str) -> HttpResponseBase:
     try:
         verify_download_token(download_token, store)
     except BadToken:
-        return _problem(request, store, "invalid", 403)
+        # Nothing of the order is told to a forger: the store's own language, not the buyer's.
+        with translation.override(store.default_language):
+            return _problem(request, store, "invalid", 403)
     language = entitlement.order.language or store.default_language
     with translation.override(language):
         return _serve(request, entitlement, claim.version_id, claim.expired)
