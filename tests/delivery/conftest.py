@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -132,7 +132,7 @@ def book_bytes() -> bytes:
 @pytest.fixture
 def paid(
     shop: Any, make_product: Callable[..., Product], buy: Callable[..., Order], book_bytes: bytes
-) -> Iterator[Entitlement]:
+) -> Entitlement:
     product = make_product(shop, title="ديوان المتنبي", files=[("ديوان المتنبي.zip", book_bytes)])
     order = buy(shop, product)
-    yield Entitlement.objects.select_related("store", "order").get(order=order)
+    return Entitlement.objects.select_related("store", "order").get(order=order)

@@ -126,7 +126,8 @@ def test_receipt_page_needs_the_buyers_session(paid: Entitlement, client: Client
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'dir="rtl"' in html and 'lang="fa"' in html
+    assert 'dir="rtl"' in html
+    assert 'lang="fa"' in html
     assert "window.print()" in html
     # Signed in as someone else: another buyer's receipt is not found.
     other = Client()

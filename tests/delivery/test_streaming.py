@@ -164,7 +164,8 @@ def test_an_abandoned_stream_logs_what_was_really_sent(
 def test_nginx_gets_x_accel_redirect(paid: Entitlement, client: Client) -> None:
     response = client.get(download_url_for(paid))
     assert response.status_code == 200
-    assert not response.streaming and response.content == b""
+    assert not response.streaming
+    assert response.content == b""
     target = response["X-Accel-Redirect"]
     version = paid.product_file.versions.get()
     assert unquote(target) == "/protected-files/" + version.upload.name
