@@ -67,3 +67,28 @@ def customer_says(db: None) -> Callable[..., Conversation]:
         return conversation
 
     return say
+
+
+def run_queued_tasks() -> int:
+    """Run every task waiting in the database queue, as `dukkan worker` would; fail on errors."""
+    from django_tasks_db.models import DBTaskResult
+
+    from dukkan.core.tasks import handle_event  # noqa: F401  (the task the queue holds)
+    from dukkan.core.worker import batch_worker
+
+    worker = batch_worker("pytest-inbox")
+    ran = 0
+    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+        ran += 1
+    failed = DBTaskResult.objects.failed()
+    assert not failed.exists(), [r.traceback for r in failed]
+    return ran
+
+
+def go_online(store: Store, user: User, name: str = "test") -> None:
+    """The agent opens the inbox: one live agent connection, as the socket would record it."""
+    from dukkan.realtime import presence
+
+    presence.connect(store, user, channel_name=f"{name}-{user.pk}", server="pytest")

@@ -63,11 +63,15 @@ def test_views_mine_unassigned_and_status_filters(
     support.resolve(done, actor=shop.agent)
     client = shop.client(shop.agent)
     html = client.get(shop.url() + "?view=mine").content.decode()
-    assert "Aaa Mine" in html and "Bbb Waiting" not in html
+    assert "Aaa Mine" in html
+    assert "Bbb Waiting" not in html
     html = client.get(shop.url() + "?view=unassigned").content.decode()
-    assert "Bbb Waiting" in html and "Aaa Mine" not in html and "Ccc Done" not in html
+    assert "Bbb Waiting" in html
+    assert "Aaa Mine" not in html
+    assert "Ccc Done" not in html
     html = client.get(shop.url() + "?status=resolved").content.decode()
-    assert "Ccc Done" in html and "Bbb Waiting" not in html
+    assert "Ccc Done" in html
+    assert "Bbb Waiting" not in html
     counts = client.get(shop.url("counts/")).json()
     assert counts["views"] == {"mine": 1, "unassigned": 1, "all": 2}
     assert counts["waiting"] == 2  # both open ones hold a message no agent has read
@@ -80,7 +84,8 @@ def test_label_and_channel_filters(shop: Shop, customer_says: Callable[..., Any]
     label = support.create_label(shop.store, "استرداد")
     support.set_labels(tagged, [label], actor=shop.agent)
     html = shop.client(shop.agent).get(shop.url() + f"?label={label.pk}").content.decode()
-    assert "Tagged Person" in html and "Plain Person" not in html
+    assert "Tagged Person" in html
+    assert "Plain Person" not in html
     html = shop.client(shop.agent).get(shop.url() + "?channel=email").content.decode()
     assert "Tagged Person" not in html
 
@@ -127,7 +132,8 @@ def test_conversation_page_shows_history_notes_and_states(
     assert seqs(html, "message") == [1, 2]
     assert seqs(html, "note") == [3]
     assert "VIP customer, be kind" in html
-    assert 'data-role="reply"' in html and '<textarea id="reply-body" name="body"' in html
+    assert 'data-role="reply"' in html
+    assert '<textarea id="reply-body" name="body"' in html
 
 
 def test_reply_note_and_retry_through_support(
@@ -196,7 +202,8 @@ def test_attachment_goes_through_support_checks(
     )
     assert response.status_code == 200, response.content
     event = ConversationEvent.objects.get(conversation=conversation, seq=2)
-    assert event.attachment is not None and event.attachment.name == "invoice.pdf"
+    assert event.attachment is not None
+    assert event.attachment.name == "invoice.pdf"
     fake = SimpleUploadedFile("evil.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
     refused = client.post(
         shop.url(f"c/{conversation.pk}/reply/"),
@@ -237,7 +244,8 @@ def test_status_priority_labels_and_snooze(shop: Shop, customer_says: Callable[.
     later = (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     client.post(shop.url(f"c/{conversation.pk}/status/"), {"status": "snoozed", "until": later})
     conversation.refresh_from_db()
-    assert conversation.status == "snoozed" and conversation.snoozed_until is not None
+    assert conversation.status == "snoozed"
+    assert conversation.snoozed_until is not None
     refused = client.post(
         shop.url(f"c/{conversation.pk}/status/"), {"status": "deleted"}, follow=True
     )
@@ -248,7 +256,8 @@ def test_status_priority_labels_and_snooze(shop: Shop, customer_says: Callable[.
     assert conversation.priority == 4
     assert [label.name for label in conversation.labels.all()] == ["شحن"]
     html = client.get(shop.url(f"c/{conversation.pk}/")).content.decode()
-    assert 'data-kind="priority"' in html and 'data-kind="labels"' in html
+    assert 'data-kind="priority"' in html
+    assert 'data-kind="labels"' in html
 
 
 def test_labels_of_another_store_are_ignored(
@@ -292,7 +301,8 @@ def test_canned_replies_crud_and_roles(shop: Shop, make_store: Callable[..., Any
     )
     assert response.status_code == 302
     reply = CannedReply.objects.get(store=shop.store)
-    assert reply.shortcut == "thanks" and reply.created_by == shop.agent
+    assert reply.shortcut == "thanks"
+    assert reply.created_by == shop.agent
     duplicate = agent.post(
         shop.url("canned/"), {"shortcut": "thanks", "title": "again", "body": "x", "language": ""}
     )

@@ -30,7 +30,7 @@
 
   function t(key, name) {
     var text = root.dataset["t" + key.charAt(0).toUpperCase() + key.slice(1)] || key;
-    return name === undefined ? text : text.replace("%(name)s", name);
+    return name === undefined ? text : text.replace("{name}", name);
   }
 
   function $(selector, scope) { return (scope || root).querySelector(selector); }
