@@ -6,16 +6,19 @@ so every word lives in the .po catalogs beside the rest of Dukkan.
 
 from __future__ import annotations
 
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from dukkan.core.templatetags.dukkan import lnumber
 from dukkan.support.models import ATTACHMENT_LIMIT
 
 
+def megabytes() -> str:
+    """The attachment limit as the reader writes it: "10 MB", "١٠ ميغابايت", "۱۰ مگابایت"."""
+    return _("%(number)s MB") % {"number": lnumber(ATTACHMENT_LIMIT // (1024 * 1024))}
+
+
 def limits_text() -> str:
-    return _("Images (JPEG, PNG, GIF, WebP) and PDF files up to %(size)s.") % {
-        "size": filesizeformat(ATTACHMENT_LIMIT)
-    }
+    return _("Images (JPEG, PNG, GIF, WebP) and PDF files up to %(size)s.") % {"size": megabytes()}
 
 
 def texts() -> dict[str, str]:

@@ -203,7 +203,7 @@ def config(request: HttpRequest, store: Store) -> HttpResponse:
         "limits": {
             "message_chars": MESSAGE_LIMIT,
             "attachment_bytes": ATTACHMENT_LIMIT,
-            "attachment_mb": ATTACHMENT_LIMIT // (1024 * 1024),
+            "attachment_size": texts.megabytes(),
             "attachment_types": sorted(ATTACHMENT_TYPES),
         },
         "texts": texts.texts(),

@@ -85,7 +85,7 @@
     "button{font:inherit;cursor:pointer}",
     ":focus-visible{outline:3px solid #f59e0b;outline-offset:2px}",
     ".l{inline-size:58px;block-size:58px;border-radius:50%;border:0;background:var(--a);color:#fff;box-shadow:0 6px 20px rgba(0,0,0,.25);display:grid;place-items:center;position:relative}",
-    ".l svg{inline-size:28px;block-size:28px;fill:currentColor}",
+    ".l svg{inline-size:28px;block-size:28px;fill:currentColor}.ib svg{inline-size:20px;block-size:20px;fill:currentColor}",
     ".b{position:absolute;inset-block-start:-4px;inset-inline-end:-4px;min-inline-size:22px;block-size:22px;padding-inline:6px;border-radius:11px;background:#dc2626;color:#fff;font-size:12px;font-weight:700;display:grid;place-items:center}",
     ".p{position:absolute;inset-block-end:72px;inset-inline-end:0;inline-size:370px;max-inline-size:calc(100vw - 40px);block-size:560px;max-block-size:calc(100vh - 110px);background:#fff;border-radius:14px;box-shadow:0 12px 40px rgba(0,0,0,.28);display:flex;flex-direction:column;overflow:hidden}",
     "[hidden]{display:none!important}",
@@ -102,7 +102,7 @@
     ".m .x{background:#fff;border:1px solid #e5e7eb;border-radius:14px;padding:7px 11px;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word;max-inline-size:100%}",
     ".m.me .x{background:var(--a);color:#fff;border-color:transparent}",
     ".m.sys .x{background:transparent;border:0;color:#6b7280;font-size:13px;text-align:center}.m.sys{align-self:center;max-inline-size:95%}",
-    ".m .x a{color:inherit}.m img{max-inline-size:100%;max-block-size:220px;border-radius:8px;display:block}",
+    ".m .x a{color:inherit;display:inline-flex;gap:4px;align-items:center}.m .x a svg{inline-size:16px;block-size:16px}.m img{max-inline-size:100%;max-block-size:220px;border-radius:8px;display:block}",
     ".s{font-size:11.5px;color:#6b7280;margin-block-start:2px}",
     ".ty{font-size:12.5px;color:#6b7280;padding:2px 14px;min-block-size:20px}",
     ".er{color:#b91c1c;font-size:13px;padding:4px 12px}",
@@ -117,7 +117,21 @@
     ".pf input[dir=ltr]{text-align:end}",
     "@media (max-width:480px){.r{inset-block-end:12px;inset-inline-end:12px}.p{position:fixed;inset:0;inline-size:100vw;max-inline-size:100vw;block-size:100%;max-block-size:none;border-radius:0}.r.o .l{display:none}}"
   ].join("");
-  var ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg>';
+  var NS = "http://www.w3.org/2000/svg";
+  var ICONS = {
+    chat: "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z",
+    bell: "M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22zm7-5.5V11a7 7 0 0 0-5.5-6.8V3.5a1.5 1.5 0 0 0-3 0v.7A7 7 0 0 0 5 11v5.5L3 18.5V19h18v-.5z",
+    clip: "M16.5 6.5 8 15a1.8 1.8 0 0 0 2.5 2.5l9-9a3.5 3.5 0 0 0-5-5l-9 9a5.3 5.3 0 0 0 7.5 7.5L21 12"
+  };
+  function icon(name, slash) {
+    var svg = document.createElementNS(NS, "svg"), path = document.createElementNS(NS, "path");
+    svg.setAttribute("viewBox", "0 0 24 24"); svg.setAttribute("aria-hidden", "true");
+    path.setAttribute("d", ICONS[name]);
+    if (name === "clip") attrs(path, { fill: "none", stroke: "currentColor", "stroke-width": "2", "stroke-linecap": "round" });
+    svg.appendChild(path);
+    if (slash) { var line = document.createElementNS(NS, "path"); attrs(line, { d: "M3 3l18 18", stroke: "currentColor", "stroke-width": "2.2" }); svg.appendChild(line); }
+    return svg;
+  }
 
   function build() {
     var host = el("div");
@@ -127,7 +141,7 @@
     var r = ui.root = attrs(el("div", "r"), { lang: LANG, dir: cfg.dir });
     r.style.setProperty("--a", cfg.accent_colour);
     var l = ui.launcher = attrs(el("button", "l"), { type: "button", "aria-label": t("open"), "aria-expanded": "false", "aria-haspopup": "dialog" });
-    l.innerHTML = ICON; // our own constant markup, no data in it
+    l.appendChild(icon("chat"));
     ui.badge = attrs(el("span", "b"), { hidden: "", "aria-hidden": "true" });
     l.appendChild(ui.badge);
     var p = ui.panel = attrs(el("section", "p"), { role: "dialog", "aria-label": t("title", { store: cfg.store_name }), hidden: "" });
@@ -151,7 +165,8 @@
     ui.err = attrs(el("div", "er"), { role: "alert" });
     p.appendChild(ui.err);
     var c = ui.composer = el("form", "c");
-    ui.attach = attrs(el("button", "ib", "\uD83D\uDCCE"), { type: "button", "aria-label": t("attach") });
+    ui.attach = attrs(el("button", "ib"), { type: "button", "aria-label": t("attach") });
+    ui.attach.appendChild(icon("clip"));
     ui.file = attrs(el("input"), { type: "file", hidden: "", accept: cfg.limits.attachment_types.join(","), tabindex: "-1" });
     ui.text = attrs(el("textarea"), { rows: "1", "aria-label": t("placeholder"), placeholder: t("placeholder"), maxlength: String(cfg.limits.message_chars), dir: "auto" });
     ui.send = attrs(el("button", "sd", t("send")), { type: "submit" });
@@ -183,7 +198,8 @@
 
   function grow() { ui.text.style.blockSize = "auto"; ui.text.style.blockSize = Math.min(ui.text.scrollHeight + 2, 120) + "px"; }
   function showSound() {
-    ui.sound.textContent = sound ? "\uD83D\uDD14" : "\uD83D\uDD15";
+    ui.sound.textContent = "";
+    ui.sound.appendChild(icon("bell", !sound));
     attrs(ui.sound, { "aria-pressed": String(!!sound), "aria-label": t(sound ? "sound_on" : "sound_off") });
   }
   function showStatus(online) {
@@ -203,7 +219,8 @@
     ui.launcher.setAttribute("aria-expanded", String(v));
     if (v) {
       start();
-      if (needForm()) showForm(); else ui.text.focus();
+      if (!needForm()) ui.text.focus();
+      else ensureSession().then(function () { if (needForm()) showForm(); else ui.text.focus(); }, showForm);
       scroll(); markRead();
     } else {
       ui.launcher.focus();
@@ -212,7 +229,10 @@
   function scroll() { ui.log.scrollTop = ui.log.scrollHeight; }
 
   /* ---- pre-chat form ---- */
-  function needForm() { return cfg.prechat && Object.keys(cfg.prechat).length && !sget("prechat", false) && !conv; }
+  function needForm() {
+    // Not for a customer the host site vouched for, nor once the visitor has written.
+    return Object.keys(cfg.prechat || {}).length && !me.getAttribute("data-user-id") && !sget("prechat", false) && !conv;
+  }
   function showForm() {
     var f = ui.form, fields = cfg.prechat;
     f.textContent = "";
@@ -277,7 +297,7 @@
   function attachmentNode(a) {
     var link = attrs(el("a"), { href: BASE + a.url, target: "_blank", rel: "noopener noreferrer" });
     if (/^image\//.test(a.content_type)) link.appendChild(attrs(el("img"), { src: BASE + a.url, alt: a.name, loading: "lazy" }));
-    else link.textContent = "\uD83D\uDCC4 " + a.name;
+    else { link.appendChild(icon("clip")); link.appendChild(D.createTextNode(" " + a.name)); }
     var wrap = el("div"); wrap.appendChild(link); return wrap;
   }
   function state(m) {
@@ -373,7 +393,7 @@
   function upload(file) {
     var L = cfg.limits;
     if (L.attachment_types.indexOf(file.type) < 0) { error(t("bad_type")); return; }
-    if (file.size > L.attachment_bytes) { error(t("too_big", { size: L.attachment_mb + " MB" })); return; }
+    if (file.size > L.attachment_bytes) { error(t("too_big", { size: L.attachment_size })); return; }
     error(t("uploading"));
     ensureSession().then(function () {
       var fd = new FormData(); fd.append("token", token); fd.append("file", file);

@@ -1,0 +1,61 @@
+"""A real `dukkan serve` on the test database with the demo marketplace, for the widget's
+browser tests (WebSockets need the ASGI server; pytest-django's live server has none)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import browser  # noqa: F401  (the fixture, shared)
+from tests.processes import Process, answers, clean_environ, database_url, free_port, wait_until
+
+PORTS = range(18300, 18400)  # the widget suite's ports
+
+
+@dataclass
+class Server:
+    base: str
+    process: Process
+
+
+def _real_password_hashes() -> None:
+    """The test settings hash passwords with MD5 (fast), which the server's real settings do
+    not accept; give the demo team a hash the server checks, as `dukkan demo` would."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from dukkan.accounts.models import Membership
+    from dukkan.demo import DEMO_PASSWORD
+
+    hasher = PBKDF2PasswordHasher()
+    for membership in Membership.objects.select_related("user"):
+        user = membership.user
+        user.password = hasher.encode(DEMO_PASSWORD, hasher.salt(), iterations=1000)
+        user.save(update_fields=["password"])
+
+
+@pytest.fixture
+def chat_server(transactional_db: None, tmp_path: Path) -> Iterator[Server]:
+    """The demo data committed to the test database, then a server process on it."""
+    from dukkan.demo import load_demo
+
+    load_demo()
+    _real_password_hashes()
+    extra = {"DATABASE_URL": database_url()}
+    if os.environ.get("REDIS_URL"):
+        extra["REDIS_URL"] = os.environ["REDIS_URL"]
+    env = clean_environ(tmp_path / "data", DUKKAN_LOG_FORMAT="console", **extra)
+    port = free_port(PORTS)
+    process = Process(["serve", "--no-migrate", "--port", str(port)], env, tmp_path / "serve.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: answers(f"{base}/healthz"), "dukkan serve to answer", [process])
+        yield Server(base, process)
+    finally:
+        process.stop()
+        from django.db import connections
+
+        connections.close_all()

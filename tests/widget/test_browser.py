@@ -1,0 +1,225 @@
+"""The widget in a real Chromium, on a sample host page, against a real `dukkan serve`.
+
+A visitor on a Persian page chats with an agent who works in the Arabic inbox; the visitor
+goes offline, writes two messages, comes back, and the agent gets both, in order, once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from dukkan.demo import DEMO_PASSWORD
+from dukkan.support.models import Conversation, ConversationEvent
+from tests.browser.conftest import DESKTOP, PHONE, overflow, sign_in
+from tests.widget.conftest import Server
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SHOTS = Path("/tmp/widget-shots")
+STORE = "afzoonesara"
+AGENT = "ali@afzoonesara.example"
+WIDGET = "[data-dukkan-chat]"
+
+
+def visitor_page(
+    browser: Browser, server: Server, viewport: dict[str, int] = DESKTOP
+) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(viewport=viewport, locale="fa-IR")  # type: ignore[arg-type]
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.goto(f"{server.base}/widget/demo/{STORE}/?lang=fa")
+    expect(page.locator(f"{WIDGET} button.l")).to_be_visible()
+    return context, page
+
+
+def widget(page: Page, selector: str) -> str:
+    return f"{WIDGET} {selector}"
+
+
+def open_widget(page: Page) -> None:
+    page.click(widget(page, "button.l"))
+    expect(page.locator(widget(page, "section.p"))).to_be_visible()
+
+
+def write(page: Page, text: str) -> None:
+    box = page.locator(widget(page, "textarea"))
+    box.fill(text)
+    box.press("Enter")
+
+
+def mine(page: Page) -> list[str]:
+    return page.locator(widget(page, "li.m.me .x")).all_inner_texts()
+
+
+def states(page: Page) -> list[str | None]:
+    return [
+        item.get_attribute("data-state") for item in page.locator(widget(page, "li.m.me")).all()
+    ]
+
+
+def visitor_bodies_in_db(conversation: Conversation) -> list[str]:
+    return list(
+        ConversationEvent.objects.filter(
+            conversation=conversation, kind="message", author_kind="visitor"
+        )
+        .order_by("seq")
+        .values_list("body", flat=True)
+    )
+
+
+def test_visitor_in_persian_and_agent_in_arabic_chat_and_offline_messages_arrive_once_in_order(
+    browser: Browser, chat_server: Server
+) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    visitor_context, visitor = visitor_page(browser, chat_server)
+    root = visitor.locator(widget(visitor, "div.r"))
+    assert root.get_attribute("dir") == "rtl"
+    assert root.get_attribute("lang") == "fa"
+
+    open_widget(visitor)
+    expect(visitor.locator(widget(visitor, "textarea"))).to_be_focused()
+    write(visitor, "سلام، فایل افزونه را بعد از خرید پیدا نمی‌کنم.")
+    first = visitor.locator(widget(visitor, "li.m.me")).first
+    expect(first).to_have_attribute("data-state", "sent")
+    conversation = Conversation.objects.get(store__slug=STORE)
+    assert conversation.visitor.external_id.startswith("demo-")  # the host's signed identity
+
+    # The agent, in Arabic, opens the conversation in the inbox.
+    agent_context = browser.new_context(viewport=DESKTOP, locale="ar")  # type: ignore[arg-type]
+    agent_context.set_default_timeout(20_000)
+    agent = agent_context.new_page()
+    sign_in(agent, chat_server.base, "ar", AGENT, DEMO_PASSWORD)
+    agent.goto(f"{chat_server.base}/ar/dashboard/{STORE}/inbox/c/{conversation.pk}/")
+    assert agent.locator("html").get_attribute("lang") == "ar"
+    thread = agent.locator("[data-role=thread]")
+    from_visitor = thread.locator("li.event[data-kind=message][data-author=visitor] .bubble")
+    expect(from_visitor).to_have_count(1)
+
+    # The agent answers; the visitor sees it live and the agent's read receipt marks "seen".
+    agent.fill("#reply-body", "سلام! الرابط في صفحة مشترياتك، وأرسلته لك أيضًا.")
+    agent.click("[data-role=send]")
+    theirs = visitor.locator(widget(visitor, "li.m.them .x"))
+    expect(theirs).to_have_text(["سلام! الرابط في صفحة مشترياتك، وأرسلته لك أيضًا."])
+    expect(first).to_have_attribute("data-state", "seen")
+
+    # Offline: two messages wait in the outbox, shown as sending.
+    visitor_context.set_offline(True)
+    write(visitor, "پیام اول در حالت آفلاین")
+    write(visitor, "پیام دوم در حالت آفلاین")
+    expect(visitor.locator(widget(visitor, "li.m.me[data-state=sending]"))).to_have_count(2)
+    expect(visitor.locator(widget(visitor, "div.cn"))).to_be_visible()
+    visitor.screenshot(path=str(SHOTS / "visitor-offline-fa.png"))
+    assert visitor_bodies_in_db(conversation) == ["سلام، فایل افزونه را بعد از خرید پیدا نمی‌کنم."]
+
+    # Back online: both are delivered to the agent, in order, exactly once.
+    visitor_context.set_offline(False)
+    expect(from_visitor).to_have_text(
+        [
+            "سلام، فایل افزونه را بعد از خرید پیدا نمی‌کنم.",
+            "پیام اول در حالت آفلاین",
+            "پیام دوم در حالت آفلاین",
+        ]
+    )
+    expect(visitor.locator(widget(visitor, "li.m.me[data-state=sending]"))).to_have_count(0)
+    last = visitor.locator(widget(visitor, "li.m.me")).last
+    expect(last).to_have_attribute("data-state", "seen")
+    assert mine(visitor) == [
+        "سلام، فایل افزونه را بعد از خرید پیدا نمی‌کنم.",
+        "پیام اول در حالت آفلاین",
+        "پیام دوم در حالت آفلاین",
+    ]
+    assert visitor_bodies_in_db(conversation) == mine(visitor)
+
+    # HTML and script in a message are text on both sides, never markup.
+    hostile = "<img src=x onerror=\"document.title='pwned'\"><b>درشت</b>"
+    write(visitor, hostile)
+    expect(from_visitor.last).to_have_text(hostile)
+    assert from_visitor.last.locator("img, b").count() == 0
+    bubble = visitor.locator(widget(visitor, "li.m.me .x")).last
+    expect(bubble).to_have_text(hostile)
+    assert bubble.locator("img, b").count() == 0
+    assert visitor.title() != "pwned"
+    assert agent.title() != "pwned"
+
+    visitor.screenshot(path=str(SHOTS / "visitor-chat-fa.png"))
+    agent.screenshot(path=str(SHOTS / "agent-inbox-ar.png"))
+    agent_context.close()
+    visitor_context.close()
+
+
+def test_the_widget_is_usable_with_the_keyboard_alone(
+    browser: Browser, chat_server: Server
+) -> None:
+    context, page = visitor_page(browser, chat_server)
+    launcher = page.locator(widget(page, "button.l"))
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if launcher.evaluate("b => b.getRootNode().activeElement === b"):
+            break
+    expect(launcher).to_be_focused()
+    assert launcher.get_attribute("aria-expanded") == "false"
+    assert launcher.get_attribute("aria-label")
+    page.keyboard.press("Enter")
+    expect(page.locator(widget(page, "section.p"))).to_be_visible()
+    assert launcher.get_attribute("aria-expanded") == "true"
+    box = page.locator(widget(page, "textarea"))
+    expect(box).to_be_focused()
+    page.keyboard.type("سطر اول")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("سطر دوم")
+    page.keyboard.press("Enter")
+    expect(page.locator(widget(page, "li.m.me .x"))).to_have_text(["سطر اول\nسطر دوم"])
+    expect(page.locator(widget(page, "li.m.me"))).to_have_attribute("data-state", "sent")
+    assert page.locator(widget(page, "[role=log]")).get_attribute("aria-live") == "polite"
+    page.keyboard.press("Escape")
+    expect(page.locator(widget(page, "section.p"))).to_be_hidden()
+    expect(launcher).to_be_focused()
+    context.close()
+
+
+def test_on_a_phone_the_panel_fills_the_screen_without_overflow(
+    browser: Browser, chat_server: Server
+) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    context, page = visitor_page(browser, chat_server, PHONE)
+    assert overflow(page) == 0
+    open_widget(page)
+    write(page, "این یک پیام نسبتاً بلند است تا ببینیم در صفحهٔ گوشی درست شکسته می‌شود یا نه؛ " * 3)
+    expect(page.locator(widget(page, "li.m.me"))).to_have_attribute("data-state", "sent")
+    panel = page.locator(widget(page, "section.p")).bounding_box()
+    assert panel is not None
+    assert (panel["x"], panel["y"]) == (0, 0)
+    assert (panel["width"], panel["height"]) == (PHONE["width"], PHONE["height"])
+    assert overflow(page) == 0
+    log_overflow = page.locator(widget(page, "ol.lg")).evaluate(
+        "l => l.scrollWidth - l.clientWidth"
+    )
+    assert log_overflow == 0
+    page.screenshot(path=str(SHOTS / "visitor-phone-fa.png"))
+    context.close()
+
+
+def test_the_widget_falls_back_to_http_when_websockets_are_blocked(
+    browser: Browser, chat_server: Server
+) -> None:
+    context = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    blocked: list[str] = []
+
+    def refuse(socket: object) -> None:
+        blocked.append(str(getattr(socket, "url", "")))
+        socket.close()  # type: ignore[attr-defined]
+
+    page.route_web_socket("**/ws/chat/**", refuse)
+    page.goto(f"{chat_server.base}/widget/demo/cedar-apps/?lang=en")
+    open_widget(page)
+    write(page, "Hello over plain HTTP")
+    expect(page.locator(widget(page, "li.m.me"))).to_have_attribute("data-state", "sent")
+    assert len(blocked) >= 2
+    conversation = Conversation.objects.get(store__slug="cedar-apps")
+    assert visitor_bodies_in_db(conversation) == ["Hello over plain HTTP"]
+    context.close()
