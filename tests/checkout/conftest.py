@@ -25,6 +25,13 @@ def shop(make_store: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
+def fake_provider() -> Any:
+    from tests.checkout.fakeprovider import serve
+
+    yield from serve()
+
+
+@pytest.fixture
 def make_product() -> Callable[..., Any]:
     from dukkan.catalog.services import create_product
 

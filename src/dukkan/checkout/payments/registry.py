@@ -6,7 +6,11 @@ from typing import TYPE_CHECKING
 
 from dukkan.checkout.payments.base import PaymentProvider
 from dukkan.checkout.payments.manual import ManualProvider
+from dukkan.checkout.payments.moyasar import MoyasarProvider
+from dukkan.checkout.payments.paypal import PayPalProvider
+from dukkan.checkout.payments.stripe import StripeProvider
 from dukkan.checkout.payments.test import TestProvider
+from dukkan.checkout.payments.zarinpal import ZarinpalProvider
 
 if TYPE_CHECKING:
     from dukkan.core.models import Store
@@ -15,6 +19,10 @@ PROVIDERS: dict[str, type[PaymentProvider]] = {
     cls.code: cls
     for cls in (
         TestProvider,
+        StripeProvider,
+        PayPalProvider,
+        MoyasarProvider,
+        ZarinpalProvider,
         ManualProvider,
     )
 }
