@@ -117,6 +117,18 @@ def test_agent_coming_online_takes_the_waiting_queue(shop: Shop) -> None:
     assert assignees(conversations) == [shop.agent.pk, shop.agent.pk, None]
 
 
+def _assign_at_once(
+    conversation_id: int, online: list[int], barrier: threading.Barrier, errors: list[BaseException]
+) -> None:
+    try:
+        barrier.wait()
+        auto_assign(conversation_id, online)
+    except BaseException as error:  # reported by the test
+        errors.append(error)
+    finally:
+        connections.close_all()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_conversations_starting_at_once_go_to_two_agents(shop: Shop) -> None:
     """The race: two workers assign at the same moment; capacity 1 each must hold."""
@@ -129,17 +141,10 @@ def test_two_conversations_starting_at_once_go_to_two_agents(shop: Shop) -> None
         online = [shop.agent.pk, shop.admin.pk]
         barrier = threading.Barrier(2)
         errors: list[BaseException] = []
-
-        def work(conversation_id: int) -> None:
-            try:
-                barrier.wait()
-                auto_assign(conversation_id, online)
-            except BaseException as error:  # reported below
-                errors.append(error)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=work, args=(c.pk,)) for c in conversations]
+        threads = [
+            threading.Thread(target=_assign_at_once, args=(c.pk, online, barrier, errors))
+            for c in conversations
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
