@@ -650,3 +650,31 @@ def pending_expiry(settings: SellingSettings, provider: str) -> timedelta:
         # A bank transfer takes days; the owner confirms it by hand.
         return max(timedelta(minutes=minutes), timedelta(days=7))
     return timedelta(minutes=minutes)
+
+
+def save_selling_settings(
+    store: Store,
+    *,
+    vat_rate_bp: int,
+    prices_include_tax: bool,
+    pending_expiry_minutes: int,
+    providers: list[str],
+    provider_config: dict[str, dict[str, str]],
+    bank_instructions: dict[str, str],
+) -> SellingSettings:
+    from dukkan.checkout.payments import registry
+
+    unknown = set(providers) - set(registry.PROVIDERS)
+    if unknown:
+        raise ValidationError(_("Unknown payment method."), code="provider")
+    if not 0 <= vat_rate_bp <= 10_000:
+        raise ValidationError(_("The VAT rate must be between 0% and 100%."), code="vat")
+    settings = selling_settings(store)
+    settings.vat_rate_bp = vat_rate_bp
+    settings.prices_include_tax = prices_include_tax
+    settings.pending_expiry_minutes = pending_expiry_minutes
+    settings.providers = [code for code in registry.PROVIDERS if code in providers]
+    settings.provider_config = provider_config
+    settings.bank_instructions = bank_instructions
+    settings.save()
+    return settings
