@@ -329,3 +329,42 @@ def test_the_sample_page_embeds_the_widget_and_signs_only_for_demo_stores(
     assert f'data-store="{store.slug}"' in page
     assert "data-user-signature" not in page  # not a demo store: nobody is vouched for
     assert client.get("/widget/demo/no-such-store/").status_code == 404
+
+
+def test_config_says_online_while_an_agent_of_the_store_is_connected(
+    client: Client, store: Any
+) -> None:
+    from dukkan.accounts.models import Membership
+    from dukkan.realtime import presence
+
+    owner = Membership.objects.get(store=store).user
+    url = f"/widget/{store.slug}/config"
+    assert client.get(url).json()["online"] is False
+    presence.connect(store, owner, channel_name="test.widget.1", server="test")
+    assert client.get(url).json()["online"] is True
+    presence.set_status(store, owner, "away")
+    assert client.get(url).json()["online"] is False
+
+
+# -- demo ---------------------------------------------------------------------------------------
+
+
+def test_the_demo_widgets_load_once_and_keep_an_owners_changes(client: Client) -> None:
+    from dukkan.demo import load_demo
+    from dukkan.widget.models import WidgetSettings
+
+    load_demo()
+    persian = WidgetSettings.objects.get(store__slug="afzoonesara")
+    assert persian.prechat_fields() == {
+        "name": "optional",
+        "email": "required",
+        "phone": "optional",
+    }
+    assert "http://localhost:8000" in persian.origins
+    services.update_settings(persian.store, welcome_fa="سلام")
+    before = list(WidgetSettings.objects.order_by("pk").values_list())
+    load_demo()
+    assert list(WidgetSettings.objects.order_by("pk").values_list()) == before
+    page = client.get("/widget/demo/afzoonesara/").content.decode()
+    assert 'lang="fa" dir="rtl"' in page
+    assert "data-user-signature=" in page  # the demo customer, signed with the store's secret

@@ -91,7 +91,7 @@
     "[hidden]{display:none!important}",
     ".h{background:var(--a);color:#fff;padding:12px 14px;display:flex;gap:8px;align-items:center}",
     ".h .n{flex:1;min-inline-size:0}.h strong{display:block;font-size:16px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}",
-    ".st{font-size:12.5px;opacity:.95;display:flex;gap:6px;align-items:center;flex-wrap:wrap}",
+    ".st{font-size:12.5px;opacity:.95;display:flex;flex-direction:column}.sl{display:flex;gap:6px;align-items:center}",
     ".dot{inline-size:9px;block-size:9px;border-radius:50%;background:#9ca3af;display:inline-block}.on .dot{background:#4ade80}",
     ".ib{background:transparent;border:0;color:inherit;inline-size:34px;block-size:34px;border-radius:8px;display:grid;place-items:center;font-size:18px}",
     ".ib:hover{background:rgba(255,255,255,.18)}",
@@ -205,9 +205,18 @@
   function showStatus(online) {
     ui.status.textContent = "";
     ui.status.className = "st" + (online ? " on" : "");
-    ui.status.appendChild(el("i", "dot"));
-    ui.status.appendChild(el("span", "", t(online ? "online" : "offline")));
-    ui.status.appendChild(el("span", "", "\u00b7 " + cfg.reply_time));
+    var line = el("span", "sl");
+    line.appendChild(el("i", "dot"));
+    line.appendChild(el("span", "", t(online ? "online" : "offline")));
+    ui.status.appendChild(line);
+    ui.status.appendChild(el("span", "", cfg.reply_time));
+  }
+  var statusAt = Date.now();
+  function refreshStatus() {
+    // Whether someone is online changes; ask again when the panel opens, at most once a minute.
+    if (Date.now() - statusAt < 60000) return;
+    statusAt = Date.now();
+    json("GET", API + "config?lang=" + LANG).then(function (c) { if (c.enabled) showStatus(c.online); }, function () {});
   }
   function conn(text) { ui.conn.textContent = text || ""; ui.conn.hidden = !text; }
   function error(text) { ui.err.textContent = text || ""; }
@@ -218,7 +227,7 @@
     ui.root.classList.toggle("o", v);
     ui.launcher.setAttribute("aria-expanded", String(v));
     if (v) {
-      start();
+      start(); refreshStatus();
       if (!needForm()) ui.text.focus();
       else ensureSession().then(function () { if (needForm()) showForm(); else ui.text.focus(); }, showForm);
       scroll(); markRead();
