@@ -43,7 +43,7 @@ def provider_choices(store: Store, currency: str) -> list[tuple[str, str]]:
     choices = []
     for code in services.enabled_providers(store):
         adapter = registry.adapter(store, code)
-        if adapter is not None and adapter.supports(currency):
+        if adapter is not None and adapter.supports(currency) and adapter.is_configured():
             choices.append((code, str(adapter.label)))
     return choices
 
