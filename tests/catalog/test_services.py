@@ -103,7 +103,7 @@ def test_new_upload_becomes_current_and_old_versions_stay(store: Any) -> None:
     assert second.size == 9
     assert second.content_type == "application/zip"
     assert len(second.sha256) == 64
-    assert private_storage().open(first.upload.name).read() == b"v1 bytes"
+    assert private_storage().open(str(first.upload.name)).read() == b"v1 bytes"
     with pytest.raises(ValueError, match="no public URL"):
         first.upload.url  # noqa: B018  private files have no public address
 

@@ -78,6 +78,7 @@ class MoneyField(forms.CharField):
     def __init__(self, *, currency: str, **kwargs: Any) -> None:
         self.currency = currency
         kwargs.setdefault("required", False)
+        kwargs.setdefault("error_messages", {"required": _("Enter an amount.")})
         kwargs.setdefault(
             "widget", forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr", "size": 12})
         )

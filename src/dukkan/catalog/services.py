@@ -342,6 +342,12 @@ def set_bundle_items(bundle: Product, items: Iterable[Product]) -> list[BundleIt
 # --- copies ----------------------------------------------------------------------------------
 
 
+def _sales_changed() -> None:
+    """Pages that show copies left or sold are old now, and again once the sale commits."""
+    pagecache.bump_stores_version()
+    transaction.on_commit(pagecache.bump_stores_version)
+
+
 def _sales_shown(product: Product) -> bool:
     return product.quantity_limit is not None or product.show_sales_count
 
@@ -361,7 +367,7 @@ def reserve_copies(product: Product, quantity: int = 1) -> bool:
         .update(quantity_sold=F("quantity_sold") + quantity)
     )
     if updated and _sales_shown(product):
-        transaction.on_commit(pagecache.bump_stores_version)
+        _sales_changed()
     return bool(updated)
 
 
@@ -373,7 +379,7 @@ def release_copies(product: Product, quantity: int = 1) -> None:
         quantity_sold=F("quantity_sold") - quantity
     )
     if _sales_shown(product):
-        transaction.on_commit(pagecache.bump_stores_version)
+        _sales_changed()
 
 
 # --- reading helpers that render -------------------------------------------------------------

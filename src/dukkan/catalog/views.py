@@ -280,7 +280,9 @@ def bundle(request: HttpRequest, product_id: int) -> HttpResponse:
     ]
     form = BundleForm(request.POST, choices=choices)
     if form.is_valid():
-        items = list(scoped(Product, store).filter(pk__in=form.cleaned_data["items"]))
+        chosen = form.cleaned_data["items"]
+        found = scoped(Product, store).in_bulk(chosen)
+        items = [found[pk] for pk in chosen if pk in found]  # in the order ticked
         try:
             services.set_bundle_items(product, items)
         except ValidationError as error:
