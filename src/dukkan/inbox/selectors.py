@@ -171,8 +171,10 @@ def describe(event: ConversationEvent) -> str:
     who = str(event.author) if event.author_id and event.author else _("The system")
     data = event.data or {}
     if event.kind == EventKind.STATUS:
+        from dukkan.inbox.templatetags.inbox import STATUS_LABELS
+
         to = data.get("to", "")
-        label = Status(to).label if to in Status.values else to
+        label = str(STATUS_LABELS.get(to, to))
         if to == Status.SNOOZED and data.get("until"):
             return _("%(who)s snoozed the conversation") % {"who": who}
         return _("%(who)s set the status to %(status)s") % {"who": who, "status": label}

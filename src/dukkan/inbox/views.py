@@ -23,6 +23,7 @@ from dukkan.inbox import canned, selectors
 from dukkan.inbox.forms import ReplyForm, SnoozeForm
 from dukkan.inbox.selectors import ListFilters
 from dukkan.inbox.settings_views import inbox_url
+from dukkan.inbox.templatetags.inbox import STATUS_LABELS
 from dukkan.support.models import (
     Channel,
     Conversation,
@@ -74,8 +75,8 @@ def _list_context(request: HttpRequest, filters: ListFilters) -> dict[str, Any]:
             for value, label in views.items()
         ],
         "status_links": [
-            (value, label, status_counts[value], filters.as_query(status=value))
-            for value, label in Status.choices
+            (value, STATUS_LABELS[value], status_counts[value], filters.as_query(status=value))
+            for value in Status.values
         ],
         "label_links": [
             (label, filters.as_query(label=label.pk)) for label in selectors.labels(store)

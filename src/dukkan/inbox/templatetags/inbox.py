@@ -7,16 +7,30 @@ from datetime import timedelta
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 
 from dukkan.core.models import Store
 from dukkan.core.money import localize_digits
 
 register = template.Library()
 
+# A conversation's status, in words that fit a conversation ("Open" alone is ambiguous: an
+# open shop is another word in Arabic). Lower case msgids of their own; CSS capitalises.
+STATUS_LABELS = {
+    "open": gettext_lazy("open"),
+    "pending": gettext_lazy("pending"),
+    "snoozed": gettext_lazy("snoozed"),
+    "resolved": gettext_lazy("resolved"),
+}
+
 
 def _digits(value: int) -> str:
     return localize_digits(str(value), (get_language() or "en").split("-")[0])
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return str(STATUS_LABELS.get(value, value))
 
 
 @register.filter

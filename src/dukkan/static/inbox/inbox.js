@@ -176,6 +176,10 @@
       lastSeq = seq;
       added = true;
       if (item.dataset.kind === "receipt" && item.dataset.read) markStates(0, parseInt(item.dataset.read, 10));
+      if (item.dataset.kind === "assignment") {
+        var assignee = document.getElementById("assignee");
+        if (assignee && document.activeElement !== assignee) assignee.value = item.dataset.to || "";
+      }
       if (item.dataset.kind === "message" && item.dataset.author === "visitor" && document.hidden) {
         var name = ($("#conversation-title") || {}).textContent || "";
         var bubble = $(".bubble", item);
@@ -311,10 +315,18 @@
         unread = data.waiting || 0;
         updateTitle();
         var badge = document.querySelector("[data-role=nav-waiting]");
-        if (badge) badge.textContent = String(unread);
+        if (badge) {
+          badge.hidden = unread === 0;
+          badge.textContent = number(unread);
+        }
       })
       .catch(function () {})
       .then(function () { countsBusy = false; });
+  }
+
+  function number(value) {
+    try { return new Intl.NumberFormat(document.documentElement.lang || undefined).format(value); }
+    catch (error) { return String(value); }
   }
 
   function updateTitle() {
