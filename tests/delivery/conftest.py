@@ -25,6 +25,7 @@ from dukkan.checkout.models import Order
 from dukkan.core.tasks import handle_event  # noqa: F401  (registers the task the queue holds)
 from dukkan.delivery import tasks as delivery_tasks  # noqa: F401  (registers delivery's tasks)
 from dukkan.delivery.models import Entitlement
+from tests.browser.conftest import browser, page  # noqa: F401  (the fixtures, shared)
 
 
 def make_pdf(pages: int, text: str = "Chapter") -> bytes:
@@ -36,15 +37,15 @@ def make_pdf(pages: int, text: str = "Chapter") -> bytes:
     font[NameObject("/BaseFont")] = NameObject("/Helvetica")
     font_ref = writer._add_object(font)
     for number in range(1, pages + 1):
-        page = writer.add_blank_page(width=595, height=842)
+        blank = writer.add_blank_page(width=595, height=842)
         resources = DictionaryObject()
         fonts = DictionaryObject()
         fonts[NameObject("/F1")] = font_ref
         resources[NameObject("/Font")] = fonts
-        page[NameObject("/Resources")] = resources
+        blank[NameObject("/Resources")] = resources
         stream = DecodedStreamObject()
         stream.set_data(f"BT /F1 18 Tf 72 760 Td ({text} {number}) Tj ET".encode())
-        page[NameObject("/Contents")] = writer._add_object(stream)
+        blank[NameObject("/Contents")] = writer._add_object(stream)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
