@@ -105,6 +105,14 @@ def test_visitor_in_persian_and_agent_in_arabic_chat_and_offline_messages_arrive
     expect(theirs).to_have_text(["سلام! الرابط في صفحة مشترياتك، وأرسلته لك أيضًا."])
     expect(first).to_have_attribute("data-state", "seen")
 
+    # Each sees the other typing.
+    visitor.locator(widget(visitor, "textarea")).press_sequentially("دارم می‌نویسم")
+    expect(agent.locator("[data-role=indicators]")).to_contain_text("سارا محمدی")
+    visitor.locator(widget(visitor, "textarea")).fill("")
+    agent.locator("#reply-body").press_sequentially("لحظة")
+    expect(visitor.locator(widget(visitor, "div.ty"))).to_contain_text("علی کریمی")
+    agent.locator("#reply-body").fill("")
+
     # Offline: two messages wait in the outbox, shown as sending.
     visitor_context.set_offline(True)
     write(visitor, "پیام اول در حالت آفلاین")
@@ -143,6 +151,18 @@ def test_visitor_in_persian_and_agent_in_arabic_chat_and_offline_messages_arrive
     assert bubble.locator("img, b").count() == 0
     assert visitor.title() != "pwned"
     assert agent.title() != "pwned"
+
+    # With the panel closed, a reply lights the unread badge; opening the panel clears it.
+    visitor.keyboard.press("Escape")
+    expect(visitor.locator(widget(visitor, "section.p"))).to_be_hidden()
+    agent.fill("#reply-body", "هل وصلك الرابط؟")
+    agent.click("[data-role=send]")
+    badge = visitor.locator(widget(visitor, "button.l .b"))
+    expect(badge).to_have_text("1")
+    assert "1" in (visitor.locator(widget(visitor, "button.l")).get_attribute("aria-label") or "")
+    open_widget(visitor)
+    expect(badge).to_be_hidden()
+    expect(theirs).to_have_count(2)
 
     visitor.screenshot(path=str(SHOTS / "visitor-chat-fa.png"))
     agent.screenshot(path=str(SHOTS / "agent-inbox-ar.png"))
@@ -222,4 +242,33 @@ def test_the_widget_falls_back_to_http_when_websockets_are_blocked(
     assert len(blocked) >= 2
     conversation = Conversation.objects.get(store__slug="cedar-apps")
     assert visitor_bodies_in_db(conversation) == ["Hello over plain HTTP"]
+    context.close()
+
+
+def test_the_prechat_form_asks_what_the_store_wants_before_the_first_message(
+    browser: Browser, chat_server: Server
+) -> None:
+    context = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.goto(f"{chat_server.base}/fa/s/{STORE}/")  # Dukkan's own store page, no identity
+    open_widget(page)
+    form = page.locator(widget(page, "form.pf"))
+    expect(form).to_be_visible()
+    expect(page.locator(widget(page, "form.c"))).to_be_hidden()
+    expect(form.locator("input[name=name]")).to_be_focused()
+    form.locator("input[name=name]").fill("رضا")
+    form.locator("button").click()
+    expect(page.locator(widget(page, "div.er"))).not_to_be_empty()  # the email is required
+    expect(form.locator("input[name=email]")).to_be_focused()
+    form.locator("input[name=email]").fill("reza@example.com")
+    form.locator("button").click()
+    expect(form).to_be_hidden()
+    expect(page.locator(widget(page, "textarea"))).to_be_focused()
+    write(page, "سلام، فاکتور رسمی با تقویم شمسی سازگار است؟")
+    expect(page.locator(widget(page, "li.m.me"))).to_have_attribute("data-state", "sent")
+    conversation = Conversation.objects.get(store__slug=STORE)
+    assert (conversation.visitor.name, conversation.visitor.email) == ("رضا", "reza@example.com")
+    assert conversation.contact is not None
+    assert conversation.contact.email == "reza@example.com"
     context.close()

@@ -172,7 +172,7 @@
     ui.send = attrs(el("button", "sd", t("send")), { type: "submit" });
     c.appendChild(ui.attach); c.appendChild(ui.file); c.appendChild(ui.text); c.appendChild(ui.send);
     p.appendChild(c);
-    p.appendChild(el("div", "lm", t("limits")));
+    p.appendChild(ui.limits = el("div", "lm", t("limits")));
     r.appendChild(p); r.appendChild(l);
     root.appendChild(r);
     (D.body || D.documentElement).appendChild(host);
@@ -227,9 +227,9 @@
     ui.root.classList.toggle("o", v);
     ui.launcher.setAttribute("aria-expanded", String(v));
     if (v) {
-      start(); refreshStatus();
-      if (!needForm()) ui.text.focus();
-      else ensureSession().then(function () { if (needForm()) showForm(); else ui.text.focus(); }, showForm);
+      refreshStatus();
+      if (!needForm()) { start(); ui.text.focus(); }
+      else ensureSession().then(function () { if (needForm()) showForm(); else { start(); ui.text.focus(); } }, showForm);
       scroll(); markRead();
     } else {
       ui.launcher.focus();
@@ -257,7 +257,7 @@
     });
     var b = attrs(el("button", "sd", t("start")), { type: "submit" });
     f.appendChild(b);
-    f.hidden = false; ui.log.hidden = true; ui.composer.hidden = true;
+    f.hidden = false; ui.log.hidden = ui.composer.hidden = ui.limits.hidden = true;
     f.onsubmit = function (e) {
       e.preventDefault();
       var data = { token: token };
@@ -268,6 +268,9 @@
         return json("POST", API + "prechat", data);
       }).then(function () {
         sset("prechat", true); hideForm(); ui.text.focus();
+        // A connection opened before the form knows the visitor as they were: open a new one.
+        if (link) { var l = link; l.close(); down(l); }
+        start();
       }, function (e) {
         var errs = (e.data && e.data.error && e.data.error.fields) || {};
         var first = Object.keys(errs)[0];
@@ -278,7 +281,7 @@
     var firstInput = f.querySelector("input");
     if (firstInput) firstInput.focus();
   }
-  function hideForm() { ui.form.hidden = true; ui.log.hidden = false; ui.composer.hidden = false; error(""); scroll(); }
+  function hideForm() { ui.form.hidden = true; ui.log.hidden = ui.composer.hidden = ui.limits.hidden = false; error(""); scroll(); }
 
   /* ---- the message list ---- */
   function addSystem(text) { var li = el("li", "m sys"); li.appendChild(el("div", "x", text)); ui.log.appendChild(li); scroll(); }
