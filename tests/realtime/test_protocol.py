@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from websockets.exceptions import ConnectionClosed
 
 from tests.realtime.chat import Chat
 from tests.realtime.conftest import Server, Shop, visitor_token
@@ -244,7 +245,7 @@ def test_another_visitors_or_stores_conversation_is_refused_without_a_leak(
             chat = visitor_chat(server, shop, token)
             refused = await chat.open()
             assert refused["code"] == "unauthorized"
-            with pytest.raises(Exception):  # noqa: B017  (closed with 4401)
+            with pytest.raises(ConnectionClosed):
                 await chat.next_frame(timeout=5)
             assert chat.ws is not None
             assert chat.ws.close_code == 4401
