@@ -182,3 +182,19 @@ def test_downloads_summary_for_the_agent_panel(paid: Entitlement, client: Client
         False,
     )
     assert row.left == 4
+
+
+def test_an_order_without_files_is_fulfilled_with_one_receipt(
+    shop: Any,
+    make_product: Callable[..., Product],
+    buy: Callable[..., Order],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    product = make_product(shop, title="Licence only", kind="software")
+    order = buy(shop, product)
+    assert order.status == OrderStatus.FULFILLED
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(OrderPaid(order_id=order.pk, store_id=shop.pk))
+    run_queued_tasks()
+    assert len(mail.outbox) == 1
+    assert not Entitlement.objects.filter(order=order).exists()

@@ -31,8 +31,8 @@ def fulfil(order: Order) -> bool:
             return False
         already = order.entitlements.exists() or order.fulfilled_at is not None
         made = services.create_entitlements(order)
-        if already and not made:
-            return False
+        if already:
+            return bool(made)  # files added since, or a repair: no second receipt
         send_receipt.enqueue(order.pk)
         checkout_services.mark_fulfilled(order)
     return True

@@ -108,18 +108,11 @@ class Purchase:
 
 def purchases(store: Store, email: str) -> list[Purchase]:
     """The buyer's orders in this store, each with fresh signed links to its files."""
-    from dukkan.delivery.services import create_entitlements, download_url_for
+    from dukkan.delivery.services import download_url_for
 
     orders = orders_for_email(store, email)
     limit = _limit(store)
     entitlements = _entitlements(store, orders)
-    with_files = {e.order_id for e in entitlements}
-    missing = [o for o in orders if o.pk not in with_files and o.is_paid]
-    if missing:
-        # A paid order whose delivery never ran (its handler failed): deliver it now.
-        for order in missing:
-            create_entitlements(order)
-        entitlements = _entitlements(store, orders)
     by_order: dict[int, list[PurchasedFile]] = {}
     for entitlement in entitlements:
         version = current_version(entitlement.product_file)

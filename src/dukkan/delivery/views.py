@@ -234,6 +234,7 @@ def home(request: HttpRequest, store_slug: str) -> HttpResponse:
     email = signed_in_email(request, store)
     if email is None:
         return render(request, "delivery/purchases_request.html", {"store": store})
+    services.deliver_missing(store, email)
     context: dict[str, Any] = {
         "store": store,
         "email": email,
