@@ -45,8 +45,7 @@ def test_exactly_fifty_of_two_hundred(shop: Any, make_product: Any) -> None:
                     )
                     result = "sold"
                 except services.SoldOut as error:
-                    assert "sold out" in str(error.messages[0]).lower()
-                    result = "sold_out"
+                    result = "sold_out" if "sold out" in error.messages[0].lower() else "?"
                 with lock:
                     outcomes.append(result)
         finally:

@@ -51,7 +51,7 @@ class CheckoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.currency = currency
         self.fields["provider"].choices = providers  # type: ignore[attr-defined]
-        if len(providers) == 1:
+        if providers:
             self.fields["provider"].initial = providers[0][0]
         self.fields["email"].widget.attrs.update(
             {"autocomplete": "email", "dir": "ltr", "inputmode": "email"}

@@ -42,7 +42,7 @@ class SellingSettings(models.Model):
     vat_rate_bp = models.PositiveIntegerField(
         _("VAT rate (basis points)"),
         default=0,
-        help_text=_("1500 is 15%; 0 means no VAT."),
+        help_text=_("1500 means 15 percent; 0 means no VAT."),
     )
     prices_include_tax = models.BooleanField(_("prices include VAT"), default=True)
     providers = models.JSONField(_("payment methods"), default=default_providers, blank=True)

@@ -668,7 +668,7 @@ def save_selling_settings(
     if unknown:
         raise ValidationError(_("Unknown payment method."), code="provider")
     if not 0 <= vat_rate_bp <= 10_000:
-        raise ValidationError(_("The VAT rate must be between 0% and 100%."), code="vat")
+        raise ValidationError(_("The VAT rate must be from 0 to 100 percent."), code="vat")
     settings = selling_settings(store)
     settings.vat_rate_bp = vat_rate_bp
     settings.prices_include_tax = prices_include_tax

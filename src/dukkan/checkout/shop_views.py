@@ -64,7 +64,8 @@ def urls_for(order: Order, provider: str) -> Urls:
         return_url=_absolute(return_path),
         order_url=_absolute(order_path),
         webhook_url=_absolute(webhook_path),
-        pay_url=_absolute(pay_path),
+        order_path=order_path,
+        pay_path=pay_path,
     )
 
 
@@ -159,7 +160,7 @@ def _send_to_provider(order: Order) -> HttpResponse:
     adapter = registry.adapter(order.store, order.provider)
     if adapter is None:
         services.mark_failed(order, reason="provider disappeared")
-        return redirect(urls_for(order, order.provider).order_url)
+        return redirect(urls_for(order, order.provider).order_path)
     urls = urls_for(order, order.provider)
     try:
         started = adapter.start(order, urls)
@@ -169,7 +170,7 @@ def _send_to_provider(order: Order) -> HttpResponse:
             extra={"order_id": order.pk, "provider": order.provider, "error": str(error)},
         )
         services.mark_failed(order, provider=order.provider, reason=f"could not start: {error}")
-        return HttpResponseRedirect(urls.order_url)
+        return HttpResponseRedirect(urls.order_path)
     services.record_payment_attempt(
         order, provider=order.provider, reference=started.reference, raw=started.raw
     )
@@ -257,7 +258,7 @@ def provider_return(
             update = None
         if update is not None:
             webhooks.record_and_apply(order.store, payment_provider, update, order)
-    return redirect(urls_for(order, payment_provider).order_url)
+    return redirect(urls_for(order, payment_provider).order_path)
 
 
 @never_cache
@@ -277,7 +278,7 @@ def test_pay(request: HttpRequest, store_slug: str, order_token: str) -> HttpRes
             )
         elif choice == "delay":
             _delay(order)
-        return redirect(urls_for(order, "test").order_url)
+        return redirect(urls_for(order, "test").order_path)
     return render(
         request,
         "checkout/test_pay.html",
@@ -304,4 +305,4 @@ def cancel_pending(request: HttpRequest, store_slug: str, order_token: str) -> H
     order = _order_or_404(store_slug, order_token)
     if order.status in (OrderStatus.PENDING, OrderStatus.FAILED):
         services.cancel(order, note="cancelled by the buyer")
-    return redirect(urls_for(order, order.provider).order_url)
+    return redirect(urls_for(order, order.provider).order_path)

@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
             name='SellingSettings',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('vat_rate_bp', models.PositiveIntegerField(default=0, help_text='1500 is 15%; 0 means no VAT.', verbose_name='VAT rate (basis points)')),
+                ('vat_rate_bp', models.PositiveIntegerField(default=0, help_text='1500 means 15 percent; 0 means no VAT.', verbose_name='VAT rate (basis points)')),
                 ('prices_include_tax', models.BooleanField(default=True, verbose_name='prices include VAT')),
                 ('providers', models.JSONField(blank=True, default=dukkan.checkout.models.default_providers, verbose_name='payment methods')),
                 ('provider_config', models.JSONField(blank=True, default=dukkan.checkout.models.empty_dict)),

@@ -83,7 +83,8 @@ class Urls:
     return_url: str  # the buyer comes back here after paying (or giving up)
     order_url: str  # the order's status page
     webhook_url: str
-    pay_url: str = ""  # the test provider's own pay page
+    order_path: str = ""  # the order page on this site (for redirects that stay here)
+    pay_path: str = ""  # the test provider's own pay page, on this site
 
 
 class PaymentProvider:

@@ -18,4 +18,6 @@ class ManualProvider(PaymentProvider):
     has_webhook = False
 
     def start(self, order: Order, urls: Urls) -> StartResult:
-        return StartResult(redirect_url=urls.order_url, reference=f"manual-{order.number}")
+        return StartResult(
+            redirect_url=urls.order_path or urls.order_url, reference=f"manual-{order.number}"
+        )

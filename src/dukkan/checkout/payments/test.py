@@ -85,7 +85,7 @@ class TestProvider(PaymentProvider):
         return self.store.secret
 
     def start(self, order: Order, urls: Urls) -> StartResult:
-        return StartResult(redirect_url=urls.pay_url, reference=f"test_{secrets.token_hex(10)}")
+        return StartResult(redirect_url=urls.pay_path, reference=f"test_{secrets.token_hex(10)}")
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> PaymentUpdate:
         verify(self.secret, body, header(headers, SIGNATURE_HEADER))
