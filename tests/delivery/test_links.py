@@ -185,3 +185,29 @@ def test_the_problem_page_reveals_nothing_of_the_buyer(paid: Entitlement, client
     html = client.get(reverse("download:file", kwargs={"download_token": token})).content.decode()
     assert paid.email not in html
     assert paid.order.number not in html
+
+
+def test_the_fresh_link_form_on_the_problem_page_works(paid: Entitlement) -> None:
+    import re
+
+    from django.core import mail
+
+    from tests.delivery.conftest import run_queued_tasks
+
+    run_queued_tasks()
+    mail.outbox.clear()
+    browser = Client(enforce_csrf_checks=True)
+    token = make_download_token(paid.store, paid.pk, None, int(time.time()) - 1)
+    page = browser.get(reverse("download:file", kwargs={"download_token": token}))
+    html = page.content.decode()
+    action = re.search(r'<form method="post" action="([^"]+)"', html)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert action
+    assert csrf
+    sent = browser.post(
+        action.group(1), {"email": paid.email, "csrfmiddlewaretoken": csrf.group(1)}
+    )
+    assert sent.status_code == 200
+    run_queued_tasks()
+    assert [m.to for m in mail.outbox] == [[paid.email]]
+    assert "/ar/s/" in str(mail.outbox[0].body)  # the link opens in the buyer's language
