@@ -20,6 +20,14 @@ PORTS = range(18300, 18400)  # the widget suite's ports
 class Server:
     base: str
     process: Process
+    args: list[str]
+    env: dict[str, str]
+    log: Path
+
+    def restart(self) -> None:
+        """Start the server again on the same port (after it was stopped or killed)."""
+        self.process = Process(self.args, self.env, self.log.with_suffix(".again.log"))
+        wait_until(lambda: answers(f"{self.base}/healthz"), "dukkan serve again", [self.process])
 
 
 def _real_password_hashes() -> None:
@@ -49,13 +57,14 @@ def chat_server(transactional_db: None, tmp_path: Path) -> Iterator[Server]:
         extra["REDIS_URL"] = os.environ["REDIS_URL"]
     env = clean_environ(tmp_path / "data", DUKKAN_LOG_FORMAT="console", **extra)
     port = free_port(PORTS)
-    process = Process(["serve", "--no-migrate", "--port", str(port)], env, tmp_path / "serve.log")
-    base = f"http://127.0.0.1:{port}"
+    args = ["serve", "--no-migrate", "--port", str(port)]
+    log = tmp_path / "serve.log"
+    server = Server(f"http://127.0.0.1:{port}", Process(args, env, log), args, env, log)
     try:
-        wait_until(lambda: answers(f"{base}/healthz"), "dukkan serve to answer", [process])
-        yield Server(base, process)
+        wait_until(lambda: answers(f"{server.base}/healthz"), "dukkan serve", [server.process])
+        yield server
     finally:
-        process.stop()
+        server.process.stop()
         from django.db import connections
 
         connections.close_all()

@@ -6,13 +6,15 @@ goes offline, writes two messages, comes back, and the agent gets both, in order
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from dukkan.demo import DEMO_PASSWORD
-from dukkan.support.models import Conversation, ConversationEvent
+from dukkan.support.models import ATTACHMENT_LIMIT, Attachment, Conversation, ConversationEvent
 from tests.browser.conftest import DESKTOP, PHONE, overflow, sign_in
 from tests.widget.conftest import Server
 
@@ -33,6 +35,12 @@ def visitor_page(
     page.goto(f"{server.base}/widget/demo/{STORE}/?lang=fa")
     expect(page.locator(f"{WIDGET} button.l")).to_be_visible()
     return context, page
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def widget(page: Page, selector: str) -> str:
@@ -58,6 +66,17 @@ def states(page: Page) -> list[str | None]:
     return [
         item.get_attribute("data-state") for item in page.locator(widget(page, "li.m.me")).all()
     ]
+
+
+def set_hidden(page: Page, hidden: bool) -> None:
+    """Put the tab in the background (or bring it back), as far as the page can tell."""
+    page.evaluate(
+        """hidden => {
+            Object.defineProperty(document, "hidden", {configurable: true, get: () => hidden});
+            document.dispatchEvent(new Event("visibilitychange"));
+        }""",
+        hidden,
+    )
 
 
 def visitor_bodies_in_db(conversation: Conversation) -> list[str]:
@@ -152,14 +171,20 @@ def test_visitor_in_persian_and_agent_in_arabic_chat_and_offline_messages_arrive
     assert visitor.title() != "pwned"
     assert agent.title() != "pwned"
 
-    # With the panel closed, a reply lights the unread badge; opening the panel clears it.
+    # With the panel closed and the tab in the background, a reply lights the unread badge
+    # and the page title; coming back restores the title, opening the panel clears the badge.
     visitor.keyboard.press("Escape")
     expect(visitor.locator(widget(visitor, "section.p"))).to_be_hidden()
+    title = visitor.title()
+    set_hidden(visitor, True)
     agent.fill("#reply-body", "هل وصلك الرابط؟")
     agent.click("[data-role=send]")
     badge = visitor.locator(widget(visitor, "button.l .b"))
     expect(badge).to_have_text("1")
+    expect(visitor).to_have_title(f"(1) {title}")
     assert "1" in (visitor.locator(widget(visitor, "button.l")).get_attribute("aria-label") or "")
+    set_hidden(visitor, False)
+    expect(visitor).to_have_title(title)
     open_widget(visitor)
     expect(badge).to_be_hidden()
     expect(theirs).to_have_count(2)
@@ -219,6 +244,26 @@ def test_on_a_phone_the_panel_fills_the_screen_without_overflow(
     )
     assert log_overflow == 0
     page.screenshot(path=str(SHOTS / "visitor-phone-fa.png"))
+
+    # Attachments: an image goes up and shows; a file too large or of another type is stopped
+    # before upload, with the limit said in the visitor's language.
+    files = page.locator(widget(page, "input[type=file]"))
+    files.set_input_files({"name": "receipt.png", "mimeType": "image/png", "buffer": png()})
+    image = page.locator(widget(page, "li.m.me img"))
+    expect(image).to_have_count(1)
+    expect(page.locator(widget(page, "li.m.me")).last).to_have_attribute("data-state", "sent")
+    page.wait_for_function(
+        "() => document.querySelector('[data-dukkan-chat]').shadowRoot"
+        ".querySelector('li.m.me img').naturalWidth > 0"
+    )
+    big = b"%PDF-1.4\n" + b"0" * ATTACHMENT_LIMIT
+    files.set_input_files({"name": "big.pdf", "mimeType": "application/pdf", "buffer": big})
+    expect(page.locator(widget(page, "div.er"))).to_contain_text("۱۰ مگابایت")
+    files.set_input_files(
+        {"name": "x.exe", "mimeType": "application/x-msdownload", "buffer": b"MZ"}
+    )
+    expect(page.locator(widget(page, "div.er"))).to_contain_text("PDF")
+    assert Attachment.objects.count() == 1
     context.close()
 
 
@@ -271,4 +316,30 @@ def test_the_prechat_form_asks_what_the_store_wants_before_the_first_message(
     assert (conversation.visitor.name, conversation.visitor.email) == ("رضا", "reza@example.com")
     assert conversation.contact is not None
     assert conversation.contact.email == "reza@example.com"
+    context.close()
+
+
+def test_messages_written_while_the_server_is_down_are_sent_once_it_is_back(
+    browser: Browser, chat_server: Server
+) -> None:
+    context, page = visitor_page(browser, chat_server)
+    open_widget(page)
+    write(page, "پیش از قطع سرور")
+    expect(page.locator(widget(page, "li.m.me"))).to_have_attribute("data-state", "sent")
+    chat_server.process.popen.kill()  # SIGKILL: no goodbye to the socket
+    chat_server.process.popen.wait()
+    write(page, "وقتی سرور در دسترس نیست")
+    expect(page.locator(widget(page, "li.m.me[data-state=sending]"))).to_have_count(1)
+    expect(page.locator(widget(page, "div.cn"))).to_be_visible()
+    chat_server.restart()
+    expect(page.locator(widget(page, "li.m.me[data-state=sending]"))).to_have_count(
+        0, timeout=60_000
+    )
+    conversation = Conversation.objects.get(store__slug=STORE)
+    assert visitor_bodies_in_db(conversation) == ["پیش از قطع سرور", "وقتی سرور در دسترس نیست"]
+    page.reload()  # the history comes back from the server, each message once
+    open_widget(page)
+    expect(page.locator(widget(page, "li.m.me .x"))).to_have_text(
+        ["پیش از قطع سرور", "وقتی سرور در دسترس نیست"]
+    )
     context.close()
