@@ -123,9 +123,11 @@ class SellingSettingsForm(forms.Form):
         config_fields: list[tuple[str, str, str, bool]],
         stored: dict[str, dict[str, str]],
         languages: list[tuple[str, str]],
+        provider_labels: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.provider_labels = provider_labels or {}
         self.fields["providers"].choices = provider_choices  # type: ignore[attr-defined]
         self.config_keys: list[tuple[str, str, str, bool]] = []
         for provider, name, label, secret in config_fields:
@@ -162,7 +164,7 @@ class SellingSettingsForm(forms.Form):
     def provider_field_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         groups: dict[str, list[forms.BoundField]] = {}
         for key, provider, _name, _secret in self.config_keys:
-            groups.setdefault(provider, []).append(self[key])
+            groups.setdefault(self.provider_labels.get(provider, provider), []).append(self[key])
         return list(groups.items())
 
     def bank_fields(self) -> list[forms.BoundField]:

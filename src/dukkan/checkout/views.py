@@ -171,7 +171,7 @@ def _config_fields() -> list[tuple[str, str, str, bool]]:
     fields = []
     for code, cls in registry.PROVIDERS.items():
         for field in cls.config_fields:
-            fields.append((code, field.name, f"{cls.label} — {field.label}", field.secret))
+            fields.append((code, field.name, str(field.label), field.secret))
     return fields
 
 
@@ -197,6 +197,7 @@ def selling_settings_view(request: HttpRequest) -> HttpResponse:
         initial=initial,
         provider_choices=[(code, str(cls.label)) for code, cls in registry.PROVIDERS.items()],
         config_fields=_config_fields(),
+        provider_labels={code: str(cls.label) for code, cls in registry.PROVIDERS.items()},
         stored=stored,
         languages=languages,
     )
