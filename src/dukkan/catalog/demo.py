@@ -45,6 +45,7 @@ class DemoProduct:
     fields: dict[str, Any] = field(default_factory=dict)
     bundle_of: list[str] = field(default_factory=list)  # titles of this store's products
     gallery: list[tuple[str, bytes]] = field(default_factory=list)  # (alt, PNG)
+    published_days_ago: int = 0  # the store lists its newest products first
 
 
 PALETTES = {
@@ -61,6 +62,10 @@ PALETTES = {
 
 def _pdf(title: str, text: str, rtl: bool) -> bytes:
     return demo_files.pdf(title, [p for p in text.split("\n") if p.strip()], rtl=rtl)
+
+
+def _page_png(title: str, text: str, rtl: bool) -> bytes:
+    return demo_files.page_png(title, [p for p in text.split("\n") if p.strip()], rtl=rtl)
 
 
 # --- مكتبة الورّاق (alwarraq): Arabic e-books, SAR ----------------------------------------------
@@ -99,6 +104,7 @@ def alwarraq() -> list[DemoProduct]:
     now = timezone.now()
     return [
         DemoProduct(
+            published_days_ago=3,
             title="ديوان الحكمة",
             summary="مختارات من عيون الشعر العربي في الحكمة والتأمّل، مشروحة بلغة ميسّرة.",
             description="""\
@@ -144,8 +150,13 @@ def alwarraq() -> list[DemoProduct]:
                 _pdf("ديوان الحكمة — فصل مجاني", HIKMA_TEXT, True),
             ),
             fields={"compare_at_minor": 4900, "show_sales_count": True, "pdf_stamping": True},
+            gallery=[
+                ("صفحة من الباب الأول", _page_png("ديوان الحكمة", HIKMA_TEXT, True)),
+                ("صفحة من الباب الثاني", _page_png("ديوان الحكمة", HIKMA_TEXT[200:], True)),
+            ],
         ),
         DemoProduct(
+            published_days_ago=1,
             title="تاريخ الأندلس المختصر",
             summary="ثمانية قرون من الحضارة، من عبور طارق بن زياد إلى سقوط غرناطة، في كتاب واحد سهل القراءة.",
             description="""\
@@ -190,6 +201,7 @@ def alwarraq() -> list[DemoProduct]:
             },
         ),
         DemoProduct(
+            published_days_ago=0,
             title="عادات صغيرة، نتائج كبيرة — الطبعة الأولى",
             summary="طبعة الإطلاق المحدودة: مئة نسخة فقط، مع ملحق تمارين حصري لا يُباع منفصلًا.",
             description="""\
@@ -228,6 +240,7 @@ def alwarraq() -> list[DemoProduct]:
             fields={"quantity_limit": 100, "pdf_stamping": True},
         ),
         DemoProduct(
+            published_days_ago=10,
             title="رسائل إلى كاتب شاب",
             summary="عشر رسائل قصيرة في صنعة الكتابة. ادفع ما تراه مناسبًا.",
             description="""\
@@ -254,6 +267,7 @@ def alwarraq() -> list[DemoProduct]:
             fields={"pay_what_you_want": True, "min_price_minor": 500},
         ),
         DemoProduct(
+            published_days_ago=20,
             title="مجموعة الورّاق: ثلاثة كتب",
             summary="ديوان الحكمة وتاريخ الأندلس ورسائل إلى كاتب شاب معًا، بسعر أقل.",
             description="""\
@@ -355,6 +369,7 @@ def afzoonesara() -> list[DemoProduct]:
     jalali = "persian-date-woo"
     return [
         DemoProduct(
+            published_days_ago=2,
             title="افزونه‌ی تاریخ شمسی ووکامرس",
             summary="همه‌ی تاریخ‌های وردپرس و ووکامرس را شمسی می‌کند: سفارش‌ها، گزارش‌ها، ایمیل‌ها و فاکتورها.",
             description="""\
@@ -405,8 +420,10 @@ def afzoonesara() -> list[DemoProduct]:
             ],
             sample=("rahnama-nasb.pdf", _pdf("راهنمای نصب افزونه‌ی تاریخ شمسی", GUIDE_TEXT, True)),
             fields={"show_sales_count": True},
+            gallery=[("راهنمای نصب، صفحه‌ی اول", _page_png("راهنمای نصب", GUIDE_TEXT, True))],
         ),
         DemoProduct(
+            published_days_ago=1,
             title="درگاه پرداخت زرین‌پال برای ووکامرس",
             summary="پرداخت امن با همه‌ی کارت‌های عضو شتاب، بازگشت خودکار به فروشگاه و ثبت شماره‌ی پیگیری.",
             description="""\
@@ -447,6 +464,7 @@ def afzoonesara() -> list[DemoProduct]:
             },
         ),
         DemoProduct(
+            published_days_ago=0,
             title="فاکتور رسمی فارسی — نسخه‌ی ویژه‌ی عرضه",
             summary="فاکتور رسمی با سربرگ، مهر و شماره‌ی اقتصادی؛ فقط ۵۰ نسخه با قیمت عرضه.",
             description="""\
@@ -481,6 +499,7 @@ def afzoonesara() -> list[DemoProduct]:
             fields={"quantity_limit": 50},
         ),
         DemoProduct(
+            published_days_ago=12,
             title="فونت‌یار: فونت فارسی برای هر قالب",
             summary="فونت وزیرمتن را با یک کلیک روی هر قالب وردپرس بنشانید. هر قدر خواستید بپردازید.",
             description="""\
@@ -513,6 +532,7 @@ def afzoonesara() -> list[DemoProduct]:
             fields={"pay_what_you_want": True, "min_price_minor": 0},
         ),
         DemoProduct(
+            published_days_ago=25,
             title="بسته‌ی کامل فروشگاه ایرانی",
             summary="تاریخ شمسی، درگاه زرین‌پال و فونت‌یار با هم، ارزان‌تر از خرید جداگانه.",
             description="""\
@@ -619,6 +639,21 @@ Your licence key arrives by email after purchase; paste it into Help > Activate.
 """
 
 
+LENS_SHOT = [
+    "Release notes 2.1",
+    "Outline view: jump between headings with Ctrl+\\.",
+    "Live reload: the preview follows every keystroke.",
+    "Tables, footnotes and math render as your readers see them.",
+    "Code blocks are highlighted in 190 languages.",
+]
+EXPORT_SHOT = [
+    "Export",
+    "Format: PDF (A4, 2 cm margins)",
+    "Also: HTML with embedded images, DOCX",
+    "Fonts are embedded; links stay clickable.",
+]
+
+
 def cedar_apps() -> list[DemoProduct]:
     now = timezone.now()
 
@@ -630,6 +665,7 @@ def cedar_apps() -> list[DemoProduct]:
 
     return [
         DemoProduct(
+            published_days_ago=2,
             title="Markdown Lens",
             summary="A fast Markdown previewer with live reload, an outline view and one-click export to PDF and HTML.",
             description="""\
@@ -672,8 +708,19 @@ Try the free trial build first: it is the full app for 14 days.
             ],
             sample=("markdown-lens-2.1.0-trial.tar.gz", lens("2.1.0", trial=True)),
             fields={"show_sales_count": True, "compare_at_minor": 3900},
+            gallery=[
+                (
+                    "The live preview beside the outline",
+                    demo_files.screenshot("Markdown Lens", LENS_SHOT, PALETTES["ink"]),
+                ),
+                (
+                    "Export to PDF, HTML or DOCX",
+                    demo_files.screenshot("Markdown Lens — Export", EXPORT_SHOT, PALETTES["ink"]),
+                ),
+            ],
         ),
         DemoProduct(
+            published_days_ago=1,
             title="Snippet Vault",
             summary="Keep every code snippet one keystroke away, synced through a folder you already use.",
             description="""\
@@ -715,6 +762,7 @@ Snippet Vault is a tiny, keyboard-first snippet manager. Press **Alt+Space**, ty
             },
         ),
         DemoProduct(
+            published_days_ago=0,
             title="Markdown Lens — Founders' Edition",
             summary="Every future major version, your name in the About box, and the private roadmap. 100 copies.",
             description="""\
@@ -740,6 +788,7 @@ The **Founders' Edition** is how we fund version 3. There will only ever be **10
             fields={"quantity_limit": 100},
         ),
         DemoProduct(
+            published_days_ago=14,
             title="Focus Timer",
             summary="A no-nonsense Pomodoro timer for the terminal. Pay what you want.",
             description="""\
@@ -773,6 +822,7 @@ Pay what you think it is worth, from **$3**. We suggest $8.
             fields={"pay_what_you_want": True, "min_price_minor": 300},
         ),
         DemoProduct(
+            published_days_ago=30,
             title="Writer's Toolkit",
             summary="Markdown Lens, Snippet Vault and Focus Timer together, for less.",
             description="""\
@@ -824,6 +874,9 @@ def _make(store: Store, spec: DemoProduct) -> Product:
     if spec.bundle_of:
         items = [scoped(Product, store).get(title=title) for title in spec.bundle_of]
         services.set_bundle_items(product, items)
+    # A catalog that grew over weeks, not one made in a second (demo data only).
+    published = timezone.now() - timedelta(days=spec.published_days_ago)
+    scoped(Product, store).filter(pk=product.pk).update(published_at=published)
     return product
 
 

@@ -93,6 +93,8 @@ def cover_png(
     draw.rectangle([36, 36, width - 36, height - 36], outline=accent, width=3)
     draw.rectangle([36, height - 190, width - 36, height - 36], fill=accent)
     draw.rectangle([margin, 470, width - margin, 476], fill=accent)
+    if rtl:  # Arabic-script fonts have no em dash; an Arabic comma reads naturally there
+        title, subtitle = (text.replace(" — ", "، ") for text in (title, subtitle))
     title_face = font(rtl, 78, bold=True)
     lines = _wrap(draw, title, title_face, width - 2 * margin, rtl)
     y = _draw_lines(
@@ -115,8 +117,8 @@ def cover_png(
     return buffer.getvalue()
 
 
-def pdf(title: str, paragraphs: list[str], *, rtl: bool) -> bytes:
-    """A small PDF (A4 pages drawn with Pillow): a title page, then the text."""
+def _pages(title: str, paragraphs: list[str], *, rtl: bool) -> list[Image.Image]:
+    """A4 pages (620x877): a title page, then the text."""
     width, height, margin = 620, 877, 60
     pages: list[Image.Image] = []
     title_page = Image.new("L", (width, height), 255)
@@ -143,8 +145,50 @@ def pdf(title: str, paragraphs: list[str], *, rtl: bool) -> bytes:
             rtl=rtl, fill="#222222",
         ) + 16  # fmt: skip
     pages.append(page)
+    return pages
+
+
+def pdf(title: str, paragraphs: list[str], *, rtl: bool) -> bytes:
+    """A small PDF of A4 pages drawn with Pillow."""
+    pages = _pages(title, paragraphs, rtl=rtl)
     buffer = io.BytesIO()
     pages[0].save(buffer, "PDF", save_all=True, append_images=pages[1:], resolution=75.0)
+    return buffer.getvalue()
+
+
+def page_png(title: str, paragraphs: list[str], *, rtl: bool) -> bytes:
+    """The first page of text, as a picture for the gallery."""
+    page = _pages(title, paragraphs, rtl=rtl)[1].convert("RGB")
+    buffer = io.BytesIO()
+    page.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def screenshot(title: str, lines: list[str], colours: tuple[str, str, str]) -> bytes:
+    """An app window: title bar, sidebar outline and a document pane (1280x800)."""
+    background, accent, ink = colours
+    image = Image.new("RGB", (1280, 800), "#e5e7eb")
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle([40, 40, 1240, 760], radius=14, fill="#ffffff", outline="#cbd5e1")
+    draw.rounded_rectangle([40, 40, 1240, 96], radius=14, fill=background)
+    draw.rectangle([40, 80, 1240, 96], fill=background)
+    for n, colour in enumerate(("#ef4444", "#f59e0b", "#22c55e")):
+        draw.ellipse([64 + n * 28, 60, 80 + n * 28, 76], fill=colour)
+    draw.text((640, 68), title, font=font(False, 22, bold=True), fill=ink, anchor="mm")
+    draw.rectangle([40, 96, 320, 760], fill="#f8fafc")
+    outline = font(False, 18)
+    for n, line in enumerate(lines[:8]):
+        draw.text((64, 130 + n * 38), line[:26], font=outline, fill="#475569")
+    draw.rectangle([60, 122, 64, 150], fill=accent)
+    heading = font(False, 34, bold=True)
+    draw.text((370, 140), lines[0] if lines else title, font=heading, fill="#0f172a")
+    body = font(False, 20)
+    y = 210
+    for line in lines[1:]:
+        draw.text((370, y), line, font=body, fill="#334155")
+        y += 40
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
     return buffer.getvalue()
 
 

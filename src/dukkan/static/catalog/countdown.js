@@ -19,8 +19,9 @@
     var days = Math.floor(left / 86400);
     var rest = left % 86400;
     var clock = two(Math.floor(rest / 3600)) + ":" + two(Math.floor(rest % 3600 / 60)) + ":" + two(rest % 60);
-    target.textContent = digits((days ? days + " " + element.getAttribute("data-days") + " " : "") + clock);
-    target.setAttribute("dir", "ltr");
+    // The clock reads left to right in every language (an isolate keeps it whole in RTL text).
+    var prefix = days ? digits(String(days)) + " " + element.getAttribute("data-days") + " " : "";
+    target.textContent = prefix + "\u2066" + digits(clock) + "\u2069";
     return true;
   }
   function start() {
