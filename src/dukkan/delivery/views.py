@@ -223,6 +223,7 @@ def signed_in_email(request: HttpRequest, store: Store) -> str | None:
 
 def _sign_in(request: HttpRequest, store: Store, email: str, hours: int) -> None:
     entries = dict(request.session.get(SESSION_KEY, {}))
+    request.session.cycle_key()  # a new session id on sign-in: no fixation
     entries[str(store.pk)] = {"email": email, "until": int(time.time()) + hours * 3600}
     request.session[SESSION_KEY] = entries
 
