@@ -190,7 +190,7 @@ def describe(event: ConversationEvent) -> str:
         return _("%(who)s set the labels: %(labels)s") % {"who": who, "labels": names}
     if event.kind == EventKind.PRIORITY:
         to = data.get("to", 0)
-        label = Priority(to).label if to in Priority.values else str(to)
+        label = str(Priority(to).label) if to in Priority.values else str(to)
         return _("%(who)s set the priority to %(priority)s") % {"who": who, "priority": label}
     return str(EventKind(event.kind).label) if event.kind in EventKind.values else event.kind
 

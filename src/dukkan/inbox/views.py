@@ -12,12 +12,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dukkan.accounts.models import Membership, User
 from dukkan.accounts.permissions import current_membership, current_store, store_view
 from dukkan.core.models import Store
+from dukkan.core.money import localize_digits
 from dukkan.core.tenancy import get_scoped_or_404, scoped
 from dukkan.inbox import canned, selectors
 from dukkan.inbox.forms import ReplyForm, SnoozeForm
@@ -338,7 +341,10 @@ def set_status(request: HttpRequest, conversation_id: int) -> HttpResponse:
     try:
         if status == Status.SNOOZED:
             form = SnoozeForm(request.POST)
-            if not form.is_valid():
+            # The time the agent picked is the store's local time.
+            with timezone.override(found.store.time_zone):
+                valid = form.is_valid()
+            if not valid:
                 raise ValidationError(_("Choose when the conversation should come back."))
             support.snooze(found, until=form.cleaned_data["until"], actor=user)
         elif status in (Status.OPEN, Status.PENDING, Status.RESOLVED):
@@ -409,6 +415,11 @@ def mark_read(request: HttpRequest, conversation_id: int) -> JsonResponse:
     return JsonResponse({"read": seq})
 
 
+def _period_label(days: int) -> str:
+    text = ngettext("Last day", "Last %(days)s days", days) % {"days": days}
+    return localize_digits(text, (get_language() or "en").split("-")[0])
+
+
 @store_view()
 @require_GET
 def figures(request: HttpRequest) -> HttpResponse:
@@ -422,6 +433,6 @@ def figures(request: HttpRequest) -> HttpResponse:
         **_base_context(request, "figures"),
         "figures": selectors.figures(store, days=days),
         "days": days,
-        "periods": (7, 30, 90),
+        "periods": [(period, _period_label(period)) for period in (7, 30, 90)],
     }
     return render(request, "inbox/figures.html", context)

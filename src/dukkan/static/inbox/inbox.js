@@ -325,8 +325,10 @@
   }
 
   function number(value) {
-    try { return new Intl.NumberFormat(document.documentElement.lang || undefined).format(value); }
-    catch (error) { return String(value); }
+    // Persian readers get Persian digits; Arabic pages keep Latin ones, like the server's.
+    var text = String(value);
+    if (document.documentElement.lang !== "fa") return text;
+    return text.replace(/[0-9]/g, function (d) { return String.fromCharCode(0x06F0 + Number(d)); });
   }
 
   function updateTitle() {
