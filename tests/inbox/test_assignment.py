@@ -165,3 +165,18 @@ def test_a_new_member_without_a_capacity_row_gets_the_default(
     for c in conversations:
         auto_assign(c.pk, [newcomer.pk])
     assert Counter(assignees(conversations)) == {newcomer.pk: 5, None: 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_resolving_frees_a_place_that_the_queue_takes(shop: Shop) -> None:
+    for user in (shop.owner, shop.admin):
+        capacity(shop, user, 0)
+    capacity(shop, shop.agent, 1)
+    go_online(shop.store, shop.agent)
+    run_queued_tasks()
+    first, second = start(shop, 2)
+    run_queued_tasks()
+    assert assignees([first, second]) == [shop.agent.pk, None]
+    support.resolve(Conversation.objects.get(pk=first.pk), actor=shop.agent)
+    run_queued_tasks()
+    assert assignees([second]) == [shop.agent.pk]

@@ -237,3 +237,34 @@ def test_two_agents_see_each_other_typing_and_pages_in_persian(
     owner.goto(f"{inbox_server.base}/fa/dashboard/afzoonesara/inbox/figures/")
     owner.screenshot(path=str(SHOTS / "inbox-figures-fa.png"), full_page=True)
     assert overflow(owner) == 0
+
+
+def test_without_websockets_the_inbox_polls_and_still_shows_new_messages(
+    browser: Browser, inbox_server: Server
+) -> None:
+    john = customer(inbox_server, "cedar-apps", "John Carter", "en")
+    john.say("Hi, my licence key is not accepted.")
+    context = browser.new_context(viewport=DESKTOP, locale="en")  # type: ignore[arg-type]
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    blocked: list[str] = []
+
+    def refuse(socket: Any) -> None:
+        blocked.append(str(socket.url))
+        socket.close()
+
+    page.route_web_socket("**/ws/chat/**", refuse)
+    sign_in(page, inbox_server.base, "en", "priya@cedarapps.example", DEMO_PASSWORD)
+    page.goto(f"{inbox_server.base}/en/dashboard/cedar-apps/inbox/c/{john.conversation}/")
+    expect(page.locator("[data-role=live-status]")).to_have_attribute("data-state", "polling")
+    john.say("It says the key is for version 1.")
+    expect(page.locator("li[data-kind=message][data-author=visitor] .bubble")).to_have_text(
+        ["Hi, my licence key is not accepted.", "It says the key is for version 1."],
+        timeout=20_000,
+    )
+    page.fill("#reply-body", "Version 2 needs a new key; I have sent it to you.")
+    page.click("[data-role=send]")
+    expect(page.locator("li[data-kind=message][data-author=agent] .bubble")).to_have_count(1)
+    assert "Version 2 needs a new key; I have sent it to you." in john.bodies()
+    assert blocked
+    context.close()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from dukkan.inbox.models import NoticeSent, NotificationSettings
 from dukkan.inbox.notifications import send_due_notices
 from dukkan.support import services as support
-from dukkan.support.models import Visitor
+from dukkan.support.models import Conversation, ConversationEvent, Visitor
 from tests.inbox.conftest import Shop
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +155,26 @@ def test_two_runs_at_once_send_once(shop: Shop, customer_says: Callable[..., Any
     first = send_due_notices(later(6))
     second = send_due_notices(later(6))
     assert (first.agent, second.agent) == (1, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_periodic_job_is_registered_and_runs_from_the_queue(
+    shop: Shop, customer_says: Callable[..., Any]
+) -> None:
+    from dukkan.core.periodic import Scheduler, jobs
+    from tests.inbox.conftest import run_queued_tasks
+
+    assert jobs()["inbox.send_due_notices"].schedule == "* * * * *"
+    conversation = customer_says(shop.store, "hello?")
+    ConversationEvent.objects.filter(conversation=conversation).update(
+        created_at=timezone.now() - timedelta(minutes=6)
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(
+        unseen_since=timezone.now() - timedelta(minutes=6)
+    )
+    assert "inbox.send_due_notices" in Scheduler("pytest").tick()
+    run_queued_tasks()
+    waiting = [m for m in mail.outbox if "hello?" in m.body]  # not the team's welcome mails
+    assert sorted(m.to[0] for m in waiting) == sorted(
+        [shop.owner.email, shop.agent.email, shop.admin.email]
+    )

@@ -8,7 +8,7 @@ from dukkan.core.events import subscribe
 from dukkan.core.models import Store
 from dukkan.inbox.assignment import auto_assign, drain_queue
 from dukkan.realtime.events import AgentPresenceChanged
-from dukkan.support.events import ConversationStarted
+from dukkan.support.events import ConversationStarted, ConversationStatusChanged
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,17 @@ def assign_new_conversation(event: ConversationStarted) -> None:
 def assign_queue_to_agent_coming_online(event: AgentPresenceChanged) -> None:
     """An agent came online: conversations waiting in the queue go out, within capacities."""
     if event.status != "online":
+        return
+    store = Store.objects.filter(pk=event.store_id).first()
+    if store is None:
+        return
+    drain_queue(store, online_agent_ids(store))
+
+
+@subscribe(ConversationStatusChanged, as_task=True)
+def assign_queue_when_a_place_frees(event: ConversationStatusChanged) -> None:
+    """A resolved or snoozed conversation frees a place: the queue may move on."""
+    if event.new_status not in ("resolved", "snoozed"):
         return
     store = Store.objects.filter(pk=event.store_id).first()
     if store is None:

@@ -13,7 +13,6 @@ it goes out, so two workers, or a job that runs again, never send it twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -198,18 +197,10 @@ def _customer_email(conversation: Conversation) -> str:
 
 
 def _visitor_present(conversation: Conversation, now: datetime) -> bool:
+    """Whether the visitor still has the chat open. Realtime keeps no presence for visitors;
+    every connection (WebSocket or HTTP poll) touches `last_seen_at`, so a recent one means
+    they are there (and will read the reply in the widget)."""
     visitor = conversation.visitor
-    try:
-        from dukkan.realtime import presence
-
-        online: Callable[..., bool] | None = getattr(presence, "visitor_online", None)
-    except ImportError:
-        online = None
-    if online is not None:
-        try:
-            return bool(online(visitor))
-        except Exception:  # presence is a fast path; fall back to the last contact time
-            logger.warning("visitor presence unavailable", exc_info=True)
     return visitor.last_seen_at is not None and now - visitor.last_seen_at < VISITOR_AWAY_AFTER
 
 

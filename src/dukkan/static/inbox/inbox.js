@@ -81,8 +81,8 @@
   }
 
   function reconnectLater() {
-    showState("offline");
     startPolling();
+    showState("polling");
     var delay = Math.min(30000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
     attempt += 1;
     setTimeout(connect, delay);
@@ -129,12 +129,11 @@
   /* ---------------------------------------------------------------- polling fallback */
   function startPolling() {
     if (pollTimer) return;
-    showState(socket ? "live" : "polling");
     pollTimer = setInterval(function () {
       if (conversationId) fetchEvents();
       if (page === "list") refreshList();
       refreshCounts();
-    }, 5000);
+    }, 3000);
   }
   function stopPolling() { clearInterval(pollTimer); pollTimer = null; }
 
