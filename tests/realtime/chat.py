@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Origin
 
 TIMEOUT = 15
 
@@ -30,9 +31,9 @@ class Chat:
         headers = {"Cookie": self.cookie} if self.cookie else {}
         self.ws = await connect(
             self.url,
-            origin=self.origin,
+            origin=Origin(self.origin),
             additional_headers=headers,
-            open_timeout=TIMEOUT,  # type: ignore[arg-type]
+            open_timeout=TIMEOUT,
         )
         self.welcome = await self.next_frame()
         return self.welcome

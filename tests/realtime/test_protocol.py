@@ -291,7 +291,7 @@ def test_flooding_is_rate_limited_with_retry_after_and_nothing_is_lost(
                     "body": f"m{n}",
                 }
             )
-        acks, limited = 0, []
+        acks, limited = 0, list[dict[str, Any]]()
         while acks + len(limited) < 30:
             frame = await visitor.next_frame()
             if frame["type"] == "ack":

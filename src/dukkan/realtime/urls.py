@@ -9,7 +9,7 @@ from dukkan.realtime import views
 app_name = "realtime"
 
 urlpatterns: list[URLPattern] = [
-    path("files/<str:token>", views.attachment, name="attachment"),
+    path("files/<str:attachment_token>", views.attachment, name="attachment"),
     path("<str:store_slug>/session", views.session, name="session"),
     path("<str:store_slug>/send", views.send, name="send"),
     path("<str:store_slug>/poll", views.poll, name="poll"),

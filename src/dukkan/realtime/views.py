@@ -429,10 +429,10 @@ async def poll(request: HttpRequest, store_slug: str) -> HttpResponse:
 
 
 @never_cache
-def attachment(request: HttpRequest, token: str) -> HttpResponseBase:
+def attachment(request: HttpRequest, attachment_token: str) -> HttpResponseBase:
     """An attachment by its signed link (made by `support.fanout.attachment_url`)."""
     try:
-        value = signing.Signer(salt="dukkan.support.attachment").unsign(token)
+        value = signing.Signer(salt="dukkan.support.attachment").unsign(attachment_token)
         store_id, attachment_id = (int(part) for part in value.split("."))
     except (signing.BadSignature, ValueError):
         raise Http404 from None

@@ -83,7 +83,7 @@ def attachment_url(attachment: Attachment) -> str:
     signature = signing.Signer(salt="dukkan.support.attachment").sign(
         f"{attachment.store_id}.{attachment.pk}"
     )
-    return reverse("realtime:attachment", kwargs={"token": signature})
+    return reverse("realtime:attachment", kwargs={"attachment_token": signature})
 
 
 def attachment_data(attachment: Attachment | None) -> dict[str, Any] | None:
