@@ -7,6 +7,7 @@ import io
 import tarfile
 import zipfile
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -49,7 +50,7 @@ def test_demo_catalogs(make_store: Callable[..., Any]) -> None:
         assert len(on_sale) == 1, slug
         ends = on_sale[0].sale_ends_at
         assert ends is not None
-        assert now + timezone.timedelta(days=2) < ends < now + timezone.timedelta(days=7)
+        assert now + timedelta(days=2) < ends < now + timedelta(days=7)
         assert any(p.quantity_limit for p in products), slug
         assert any(p.pay_what_you_want for p in products), slug
         (bundle,) = [p for p in products if p.kind == ProductKind.BUNDLE]
