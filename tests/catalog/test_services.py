@@ -169,3 +169,13 @@ def test_two_hundred_concurrent_reservations_sell_exactly_fifty(store: Any) -> N
     assert len(results) == 200
     assert results.count(True) == 50
     assert product.quantity_sold == 50
+
+
+def test_an_edit_never_overwrites_copies_sold_meanwhile(store: Any) -> None:
+    product = services.create_product(store, title="Launch", price_minor=100, quantity_limit=10)
+    stale = Product.objects.get(pk=product.pk)  # the editor read the row before the sales
+    assert services.reserve_copies(product, 3)
+    services._save(stale, {"title": "Launch edition"})
+    product.refresh_from_db()
+    assert product.title == "Launch edition"
+    assert product.quantity_sold == 3

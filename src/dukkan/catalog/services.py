@@ -135,7 +135,11 @@ def _save(product: Product, fields: dict[str, Any]) -> Product:
     if product.visibility != Visibility.DRAFT and product.published_at is None:
         product.published_at = timezone.now()
     with transaction.atomic():
-        product.save()
+        if product.pk is None:
+            product.save()
+        else:
+            # Never write `quantity_sold` back: sales may have moved it since this row was read.
+            product.save(update_fields=[*EDITABLE_FIELDS, "published_at", "updated_at"])
     return product
 
 
