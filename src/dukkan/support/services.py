@@ -20,6 +20,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -223,17 +224,26 @@ def start_conversation(
 def start_or_resume_conversation(
     visitor: Visitor, *, channel: str = Channel.WIDGET
 ) -> Conversation:
-    """The visitor's latest conversation that is not resolved, or a new one."""
-    current = (
-        Conversation.objects.filter(visitor=visitor)
-        .exclude(status=Status.RESOLVED)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    if current is not None:
-        return current
+    """The visitor's latest conversation that is not resolved, or a new one.
+
+    The visitor's row is locked meanwhile, so two tabs sending their first message at once
+    end up in one conversation.
+    """
+
+    def current() -> Conversation | None:
+        return (
+            Conversation.objects.filter(visitor=visitor)
+            .exclude(status=Status.RESOLVED)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+
+    found = current()
+    if found is not None:
+        return found
     with transaction.atomic():
-        return start_conversation(visitor, channel=channel)
+        Visitor.objects.select_for_update().filter(pk=visitor.pk).first()
+        return current() or start_conversation(visitor, channel=channel)
 
 
 def _lock(conversation: Conversation) -> Conversation:
@@ -381,6 +391,16 @@ def post_message(
             return []
         now = timezone.now()
         new_events = []
+        if attachment is not None:
+            # Claimed under the lock: an attachment belongs to one conversation only.
+            claimed = (
+                Attachment.objects.filter(pk=attachment.pk, store_id=locked.store_id)
+                .filter(Q(conversation__isnull=True) | Q(conversation=locked))
+                .update(conversation=locked)
+            )
+            if not claimed:
+                raise ValidationError(_("Unknown attachment."), code="not_found")
+            attachment.conversation_id = locked.pk
         if author_kind == AuthorKind.VISITOR and locked.status != Status.OPEN:
             old_status.append(locked.status)
             new_events.append(
@@ -416,8 +436,6 @@ def post_message(
             locked.unseen_since = None
             if locked.first_response_at is None and locked.first_visitor_message_at is not None:
                 locked.first_response_at = now
-        if attachment is not None and attachment.conversation_id is None:
-            Attachment.objects.filter(pk=attachment.pk).update(conversation=locked)
         result.append(Posted(event, True))
         return new_events
 
