@@ -220,9 +220,8 @@ def allowed_quantity(product: Product, quantity: int) -> int:
     return quantity
 
 
-def _next_number(store: Store) -> str:
+def _next_number(settings: SellingSettings) -> str:
     """An increasing order number per store (gaps allowed: a rolled-back order skips one)."""
-    settings = selling_settings(store)
     with transaction.atomic():
         SellingSettings.objects.filter(pk=settings.pk).update(
             last_order_number=F("last_order_number") + 1
@@ -235,10 +234,10 @@ def _next_number(store: Store) -> str:
     return str(value)
 
 
-def enabled_providers(store: Store) -> list[str]:
+def enabled_providers(store: Store, settings: SellingSettings | None = None) -> list[str]:
     from dukkan.checkout.payments import registry
 
-    settings = selling_settings(store)
+    settings = settings or selling_settings(store)
     return [code for code in settings.providers or [] if code in registry.PROVIDERS]
 
 
@@ -267,7 +266,8 @@ def start_checkout(
         raise ValidationError(_("Enter a valid email address."), code="email") from error
     if product.store_id != store.pk or not product.is_sellable:
         raise ValidationError(_("This product is not for sale."), code="not_for_sale")
-    if provider not in enabled_providers(store):
+    settings = selling_settings(store)
+    if provider not in enabled_providers(store, settings):
         raise ValidationError(_("Choose a payment method."), code="provider")
 
     price = price_of(product)
@@ -285,7 +285,6 @@ def start_checkout(
         unit = amount_minor
     quantity = allowed_quantity(product, quantity)
     line_total = unit * quantity
-    settings = selling_settings(store)
     totals = compute_totals(line_total, settings.vat_rate_bp, settings.prices_include_tax)
     contact = upsert_contact(store, email=email, name=name, language=language)
 
@@ -294,7 +293,7 @@ def start_checkout(
             raise SoldOut(product)
         order = Order.objects.create(
             store=store,
-            number=_next_number(store),
+            number=_next_number(settings),
             email=email,
             name=name.strip()[:200],
             contact=contact,

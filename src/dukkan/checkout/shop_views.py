@@ -41,8 +41,9 @@ def _absolute(path: str) -> str:
 
 def provider_choices(store: Store, currency: str) -> list[tuple[str, str]]:
     choices = []
-    for code in services.enabled_providers(store):
-        adapter = registry.adapter(store, code)
+    settings_ = selling_settings(store)
+    for code in services.enabled_providers(store, settings_):
+        adapter = registry.adapter(store, code, settings_)
         if adapter is not None and adapter.supports(currency) and adapter.is_configured():
             choices.append((code, str(adapter.label)))
     return choices

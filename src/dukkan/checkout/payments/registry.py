@@ -13,6 +13,7 @@ from dukkan.checkout.payments.test import TestProvider
 from dukkan.checkout.payments.zarinpal import ZarinpalProvider
 
 if TYPE_CHECKING:
+    from dukkan.checkout.models import SellingSettings
     from dukkan.core.models import Store
 
 PROVIDERS: dict[str, type[PaymentProvider]] = {
@@ -32,11 +33,13 @@ def provider_class(code: str) -> type[PaymentProvider] | None:
     return PROVIDERS.get(code)
 
 
-def adapter(store: Store, code: str) -> PaymentProvider | None:
+def adapter(
+    store: Store, code: str, settings: SellingSettings | None = None
+) -> PaymentProvider | None:
     """The provider `code` configured for `store` (None when unknown)."""
     from dukkan.checkout.selectors import selling_settings
 
     cls = PROVIDERS.get(code)
     if cls is None:
         return None
-    return cls(store, selling_settings(store).config(code))
+    return cls(store, (settings or selling_settings(store)).config(code))
