@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from dukkan.catalog.selectors import current_version
 from dukkan.checkout.models import Order, OrderLine, OrderStatus
@@ -21,6 +22,19 @@ VISIBLE_STATUSES = (
     OrderStatus.PARTIALLY_REFUNDED,
     OrderStatus.REFUNDED,
 )
+
+
+# What the buyer reads for each status (their own words, not the dashboard's).
+BUYER_STATUS = {
+    OrderStatus.PAID: _("Paid"),
+    OrderStatus.FULFILLED: _("Ready to download"),
+    OrderStatus.PARTIALLY_REFUNDED: _("Partially refunded"),
+    OrderStatus.REFUNDED: _("Refunded"),
+}
+
+
+def buyer_status(order: Order) -> str:
+    return str(BUYER_STATUS.get(OrderStatus(order.status), order.get_status_display()))
 
 
 def _limit(store: Store) -> int:
@@ -105,6 +119,10 @@ class Purchase:
     lines: list[OrderLine]
     files: list[PurchasedFile]
 
+    @property
+    def status(self) -> str:
+        return buyer_status(self.order)
+
 
 def purchases(store: Store, email: str) -> list[Purchase]:
     """The buyer's orders in this store, each with fresh signed links to its files."""
@@ -146,6 +164,7 @@ def receipt_context(order: Order) -> dict[str, Any]:
     language = translation.get_language() or order.language
     return {
         "order": order,
+        "status": buyer_status(order),
         "store": order.store,
         "lines": lines,
         "page_language": language,
