@@ -15,7 +15,7 @@ from dukkan.crm.models import Contact
 from dukkan.support.models import ATTACHMENT_LIMIT, Attachment, Visitor
 from dukkan.widget import script, services
 from dukkan.widget.models import FieldMode, PreChatMode
-from dukkan.widget.views import SESSION_LIMIT
+from dukkan.widget.views import SESSION_LIMIT, UPLOAD_LIMIT
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +92,8 @@ def test_config_speaks_the_asked_language_and_says_the_limits(client: Client, st
     response = client.get(f"/widget/{store.slug}/config?lang=fa", HTTP_ORIGIN=SHOP)
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == SHOP
+    assert "max-age=30" in response["Cache-Control"]
+    assert "Origin" in response["Vary"]
     body = response.json()
     assert body["enabled"] is True
     assert (body["language"], body["dir"], body["store_name"]) == ("fa", "rtl", "نخلة")
@@ -314,6 +316,10 @@ def test_a_file_of_another_type_or_too_large_is_refused_with_the_limit(
     assert big.status_code == 413
     assert big.json()["error"]["limit"] == ATTACHMENT_LIMIT
     assert not Attachment.objects.exists()
+    huge = upload(client, store, token, "huge.pdf", b"%PDF-1.4\n" + b"0" * UPLOAD_LIMIT)
+    assert huge.status_code == 413  # refused by its length, before it is read
+    assert huge.json()["error"]["code"] == "too_large"
+    assert not Attachment.objects.exists()
     no_token = upload(client, store, "", "photo.png", png_bytes())
     assert no_token.status_code == 401
 
@@ -368,3 +374,29 @@ def test_the_demo_widgets_load_once_and_keep_an_owners_changes(client: Client) -
     page = client.get("/widget/demo/afzoonesara/").content.decode()
     assert 'lang="fa" dir="rtl"' in page
     assert "data-user-signature=" in page  # the demo customer, signed with the store's secret
+
+
+def test_another_signed_in_customer_on_the_same_browser_is_another_visitor(
+    client: Client, store: Any
+) -> None:
+    def identity(user_id: str) -> dict[str, str]:
+        return {"user_id": user_id, "signature": services.identity_signature(store, user_id)}
+
+    url = f"/widget/{store.slug}/session"
+    first = post(client, url, {"identity": identity("u-1")}).json()["token"]
+    same = post(client, url, {"token": first, "identity": identity("u-1")})
+    assert same.status_code == 200
+    other = post(client, url, {"token": first, "identity": identity("u-2")})
+    assert other.status_code == 201
+    assert sorted(Visitor.objects.filter(store=store).values_list("external_id", flat=True)) == [
+        "u-1",
+        "u-2",
+    ]
+
+
+def test_a_switched_off_widget_starts_no_chat(client: Client, store: Any) -> None:
+    services.update_settings(store, enabled=False)
+    response = post(client, f"/widget/{store.slug}/session", {})
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "disabled"
+    assert not Visitor.objects.filter(store=store).exists()

@@ -38,6 +38,8 @@ LANGUAGES = {"ar", "fa", "en"}
 SESSION_LIMIT = 20  # new visitors per address and window
 SESSION_WINDOW = 600  # seconds
 BODY_LIMIT = 16 * 1024  # bytes of JSON a widget request may carry
+CONFIG_MAX_AGE = 30  # seconds
+UPLOAD_LIMIT = ATTACHMENT_LIMIT + 64 * 1024  # the file plus the form around it
 FIELD_LIMITS = {"name": 200, "email": 254, "phone": 40}
 
 
@@ -129,7 +131,8 @@ def public(methods: list[str]) -> Callable[[PublicView], PublicView]:
             if origin and store is not None:
                 response["Access-Control-Allow-Origin"] = origin
                 patch_vary_headers(response, ["Origin"])
-            response["Cache-Control"] = "no-store"
+            if not response.has_header("Cache-Control"):
+                response["Cache-Control"] = "no-store"
             return response
 
         return wrapper
@@ -208,7 +211,10 @@ def config(request: HttpRequest, store: Store) -> HttpResponse:
         },
         "texts": texts.texts(),
     }
-    return JsonResponse(body)
+    response = JsonResponse(body)
+    # Asked on every page of the host site: browsers may keep it briefly (online status too).
+    response["Cache-Control"] = f"public, max-age={CONFIG_MAX_AGE}"
+    return response
 
 
 # -- session ------------------------------------------------------------------------------------
@@ -321,6 +327,17 @@ def prechat(request: HttpRequest, store: Store) -> HttpResponse:
 
 @public(["POST"])
 def upload(request: HttpRequest, store: Store) -> HttpResponse:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > UPLOAD_LIMIT:  # refused before a byte of it is read
+        return error(
+            "too_large",
+            _("A file may be at most %(size)s.") % {"size": texts.megabytes()},
+            413,
+            limit=ATTACHMENT_LIMIT,
+        )
     visitor = visitor_from_token(store, str(request.POST.get("token", "")))
     if visitor is None:
         return _unauthorised()

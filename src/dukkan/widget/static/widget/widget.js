@@ -75,7 +75,6 @@
   var unread = 0;
   var outbox = sget("outbox", []); // [{client_id, body, attachment}] sent but not acknowledged
   var sound = sget("sound", null);
-  var baseTitle = D.title;
 
   /* ---------------------------------------------------------------- UI --- */
   var CSS = [
@@ -334,13 +333,19 @@
       var mine = ev.author.kind === "visitor";
       if (mine) dropOutbox(ev.client_id);
       render(mine && ev.client_id ? ev.client_id : c + ":" + f.seq, { mine: mine, body: ev.body, conv: c, seq: f.seq, attachment: ev.attachment, author: ev.author.name });
-      if (!mine) { notify(); showTyping(null); }
+      if (!mine) { notify(); showTyping(null); delivered(c); }
       if (mine) sset("prechat", true);
     } else if (ev.kind === "receipt" && ev.data.side === "agent") {
       readBy[c] = Math.max(readBy[c] || 0, ev.data.read_seq || 0); restate();
     } else if (ev.kind === "status" && ev.data.to === "resolved") {
       addSystem(t("resolved"));
     }
+  }
+  var deliveredTimer;
+  function delivered(c) {
+    // Tell the agent their reply reached the visitor (once for a burst of events).
+    clearTimeout(deliveredTimer);
+    deliveredTimer = setTimeout(function () { if (link && link.ready) link.out({ type: "delivered", conversation: +c, seq: seqs[c] }); }, 300);
   }
   function notify() {
     if (open && !D.hidden) { markRead(); return; }
@@ -352,8 +357,8 @@
     if (sound) beep();
   }
   function title() {
-    if (D.hidden && unread) D.title = "(" + unread + ") " + baseTitle;
-    else if (/^\(\d+\) /.test(D.title)) D.title = baseTitle;
+    var bare = D.title.replace(/^\(\d+\) /, ""); // the host may change its title meanwhile
+    D.title = D.hidden && unread ? "(" + unread + ") " + bare : bare;
   }
   function markRead() {
     if (!open || D.hidden) return;
@@ -571,7 +576,7 @@
     var stopped = false, chain = Promise.resolve(), root = BASE + "/chat/" + encodeURIComponent(SLUG) + "/";
     var l = {
       ready: false,
-      out: function (f) { var path = f.type === "read" || f.type === "typing" ? f.type : ""; if (path) call("POST", path, f).catch(function () {}); },
+      out: function (f) { if (/^(read|typing|delivered)$/.test(f.type)) call("POST", f.type, f).catch(function () {}); },
       send: function (o) {
         chain = chain.then(function () {
           if (stopped) return;
@@ -610,6 +615,7 @@
         (b.frames || []).forEach(function (f) { handle(f, l); });
         if (b.seq > (seqs[c] || 0)) seqs[c] = b.seq;
         if (!l.ready) synced(l); else markRead();
+        if (Date.now() - httpSince > 300000) { stopped = true; link = null; connect(); return; } // the socket may work again
         poll();
       }, stop);
     }
