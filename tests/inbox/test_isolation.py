@@ -43,7 +43,7 @@ def test_the_markers_are_real_for_b_itself() -> None:
     world = build_world()
     client = Client()
     client.force_login(world.b_owner)
-    conversation = world.extra["b_conversation"]
+    conversation = world.extra["inbox_conversation"]
     page = client.get(f"/en/dashboard/{world.b.slug}/inbox/c/{conversation.pk}/").content.decode()
     for marker in ("Bravo Visitor Ophelion", "Marzipanic", "Quetzalor"):
         assert marker in page

@@ -19,8 +19,8 @@ def build(world: World) -> None:
         conversation, author_kind="visitor", body="Bravo private question Marzipanic"
     )
     support.post_note(conversation, author=world.b_agent, body="Bravo private note Quetzalor")
-    world.extra["b_conversation"] = conversation
-    world.extra["b_canned"] = CannedReply.objects.create(
+    world.extra["inbox_conversation"] = conversation
+    world.extra["inbox_canned"] = CannedReply.objects.create(
         store=world.b, shortcut="bravo", title="Bravo canned Xylophant", body="Bravo canned body"
     )
     AgentCapacity.objects.create(store=world.b, user=world.b_agent, max_open=3)
@@ -35,9 +35,11 @@ def __getattr__(name: str) -> Any:
 
     return {
         "conversation_id": Param(
-            lambda w: str(w.extra["b_conversation"].pk), True, "B's conversation in the inbox"
+            lambda w: str(w.extra["inbox_conversation"].pk), True, "B's conversation in the inbox"
         ),
-        "canned_reply_id": Param(lambda w: str(w.extra["b_canned"].pk), True, "B's canned reply"),
+        "canned_reply_id": Param(
+            lambda w: str(w.extra["inbox_canned"].pk), True, "B's canned reply"
+        ),
     }
 
 
@@ -69,7 +71,7 @@ def private_markers(world: World) -> list[str]:
 
 
 def snapshot(world: World) -> Any:
-    conversation: Conversation = world.extra["b_conversation"]
+    conversation: Conversation = world.extra["inbox_conversation"]
     return (
         list(Conversation.objects.filter(store=world.b).order_by("pk").values_list()),
         list(ConversationEvent.objects.filter(conversation=conversation).values_list()),
