@@ -760,14 +760,19 @@ def origin_allowed(store: Store, scope: dict[str, Any]) -> bool:
         widget_selectors = import_module("dukkan.widget.selectors")
     except ImportError:
         return True
-    check: Callable[[Store, str], bool] | None = getattr(widget_selectors, "origin_allowed", None)
+    check: Callable[[Store, str, str], bool] | None = getattr(
+        widget_selectors, "origin_allowed", None
+    )
     if check is None:
         return True
-    origin = ""
+    origin = host = ""
     for name, value in scope.get("headers", []):
         if name == b"origin":
             origin = value.decode("latin-1")
-    return check(store, origin)
+        elif name == b"host":
+            host = value.decode("latin-1")
+    scheme = "https" if scope.get("scheme") == "wss" else "http"
+    return check(store, origin, f"{scheme}://{host}" if host else "")
 
 
 def session_user(scope: dict[str, Any]) -> User | None:
