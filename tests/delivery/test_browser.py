@@ -122,3 +122,41 @@ def test_buyer_opens_my_purchases_on_a_phone_and_downloads(
     expired = page.goto(f"{base}/dl/1.c.1.x.y/")
     assert expired is not None
     assert expired.status == 403
+
+
+def test_seller_sees_the_delivery_page_in_persian_on_a_phone(
+    page: Page,
+    live_server: Any,
+    make_store: Callable[..., Any],
+    make_product: Callable[..., Product],
+    buy: Callable[..., Order],
+) -> None:
+    from django.test import override_settings
+    from django.urls import get_resolver
+
+    from dukkan.accounts.models import Membership, Role
+    from dukkan.delivery.services import download_url_for
+    from tests.browser.conftest import sign_in
+    from tests.conftest import PASSWORD
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    store, order = _shop(make_store, make_product, buy, "fa")
+    owner = Membership.objects.get(store=store, role=Role.OWNER).user
+    base = str(live_server.url)
+    page.request.get(base + download_url_for(Entitlement.objects.filter(order=order).first()))  # type: ignore[arg-type]
+    mounted = "delivery_dashboard" in get_resolver().namespace_dict
+    with override_settings(
+        ROOT_URLCONF="dukkan.config.urls" if mounted else "tests.delivery.urls_with_dashboard"
+    ):
+        sign_in(page, base, "fa", owner.email, PASSWORD)
+        page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+        page.goto(f"{base}/fa/dashboard/{store.slug}/delivery/")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        assert page.locator("table tbody tr").count() == 1
+        assert overflow(page) == 0
+        page.screenshot(path=str(SHOTS / "fa-dashboard-phone.png"), full_page=True)
+        page.set_viewport_size(DESKTOP)  # type: ignore[arg-type]
+        page.fill("input[name=download_limit]", "8")
+        page.click("form.delivery-settings button[type=submit]")
+        assert page.locator("input[name=download_limit]").input_value() == "8"
+        page.screenshot(path=str(SHOTS / "fa-dashboard-desktop.png"), full_page=True)

@@ -13,7 +13,7 @@ from dukkan.catalog.selectors import current_version
 from dukkan.checkout.models import Order, OrderLine, OrderStatus
 from dukkan.core.models import Store
 from dukkan.core.tenancy import scoped
-from dukkan.delivery.models import DeliverySettings, Entitlement
+from dukkan.delivery.models import DeliverySettings, DownloadLog, Entitlement
 
 # Orders a buyer sees in My purchases: every order that was paid at some point.
 VISIBLE_STATUSES = (
@@ -173,3 +173,12 @@ def receipt_context(order: Order) -> dict[str, Any]:
         "align_end": "left" if translation.get_language_bidi() else "right",
         "base_url": settings.DUKKAN_BASE_URL,
     }
+
+
+def recent_downloads(store: Store, limit: int = 50) -> list[DownloadLog]:
+    """The store's latest download requests (served and refused), for the seller."""
+    return list(
+        scoped(DownloadLog, store)
+        .select_related("entitlement__order", "entitlement__product_file", "version")
+        .order_by("-at", "-pk")[:limit]
+    )
