@@ -100,3 +100,20 @@ def test_agents_and_strangers_are_refused(
     assert client.get(_url(paid.store)).status_code == 404
     client.logout()
     assert client.get(_url(paid.store)).status_code == 302
+
+
+def test_the_isolation_walk_covers_the_delivery_page() -> None:
+    from tests.isolation.walker import build_world, walk
+
+    mounted = "delivery_dashboard" in get_resolver().namespace_dict
+    report = walk(build_world(), None if mounted else "tests.delivery.urls_with_dashboard")
+    ours = [
+        v
+        for v in report.violations
+        if v.route.startswith(("delivery_dashboard", "purchases", "download"))
+    ]
+    assert not ours, "\n".join(map(str, ours))
+    assert "delivery_dashboard:edit" in report.denied
+    assert ("purchases:home", "GET") in report.checked
+    assert "download:file" in report.denied
+    assert "purchases:receipt" in report.denied
