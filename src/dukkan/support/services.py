@@ -284,15 +284,25 @@ Change = Callable[[Conversation], list[ConversationEvent]]
 def _change(
     conversation: Conversation, change: Change, *, list_changed: bool
 ) -> list[ConversationEvent]:
-    """Run `change` on the locked row; save it; fan the new events out after commit."""
+    """Run `change` on the locked row; save it; fan the new events out after commit.
+
+    The inbox recounts its tabs when `list_changed`, when the status changed, or when the
+    conversation became unread or read for the agents.
+    """
     with transaction.atomic():
         locked = _lock(conversation)
+        was_unread = locked.has_unread_for_agents
         new_events = change(locked)
         if new_events:
             locked.save()
             _refresh(conversation, locked)
+            recount = (
+                list_changed
+                or was_unread != locked.has_unread_for_agents
+                or any(event.kind == EventKind.STATUS for event in new_events)
+            )
             for event in new_events:
-                _fan_out(event, locked, list_changed=list_changed)
+                _fan_out(event, locked, list_changed=recount)
     return new_events
 
 
