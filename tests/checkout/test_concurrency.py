@@ -62,3 +62,41 @@ def test_exactly_fifty_of_two_hundred(shop: Any, make_product: Any) -> None:
     orders = Order.objects.filter(store=shop)
     assert orders.count() == COPIES
     assert len(set(orders.values_list("number", flat=True))) == COPIES
+
+
+def test_one_webhook_delivered_by_20_connections_at_once_fulfils_once(
+    shop: Any, product: Any
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks (run with DATABASE_URL=postgres://…)")
+    from dukkan.checkout.events import OrderFulfilled
+    from dukkan.checkout.models import OrderEvent, WebhookEvent
+    from dukkan.checkout.payments.base import Outcome
+    from dukkan.checkout.payments.test import SIGNATURE_HEADER, event_body, sign
+    from dukkan.checkout.webhooks import receive
+    from dukkan.core.events import subscribe
+
+    fulfilled: list[int] = []
+    subscribe(OrderFulfilled)(fulfilled.append)
+    order = services.start_checkout(shop, product, email="n@example.com", provider="test")
+    body = event_body(order, Outcome.PAID, event_id="evt_at_once")
+    headers = {SIGNATURE_HEADER: sign(shop.secret, body)}
+    senders = 20
+    barrier = threading.Barrier(senders)
+
+    def deliver(_: int) -> str:
+        try:
+            barrier.wait(timeout=60)
+            return receive(shop, "test", body, headers).result
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=senders) as pool:
+        results = list(pool.map(deliver, range(senders)))
+    assert results.count("paid") == 1
+    assert results.count("duplicate") == senders - 1
+    order.refresh_from_db()
+    assert order.status == "fulfilled"
+    assert OrderEvent.objects.filter(order=order, to_status="paid").count() == 1
+    assert WebhookEvent.objects.filter(store=shop, event_id="evt_at_once").count() == 1
+    assert len([e for e in fulfilled if e.order_id == order.pk]) == 1
