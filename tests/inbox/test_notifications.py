@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.test import override_settings
 from django.utils import timezone
 
 from dukkan.inbox.models import NoticeSent, NotificationSettings
@@ -178,3 +180,21 @@ def test_the_periodic_job_is_registered_and_runs_from_the_queue(
     assert sorted(m.to[0] for m in waiting) == sorted(
         [shop.owner.email, shop.agent.email, shop.admin.email]
     )
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that is down: every send fails."""
+
+    def send_messages(self, email_messages: Any) -> int:
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_notice_that_could_not_be_sent_is_tried_again(
+    shop: Shop, customer_says: Callable[..., Any]
+) -> None:
+    customer_says(shop.store, "hello?")
+    with override_settings(EMAIL_BACKEND="tests.inbox.test_notifications.RefusingBackend"):
+        assert send_due_notices(later(6)).agent == 0  # logged, not recorded
+    assert not NoticeSent.objects.exists()
+    assert send_due_notices(later(7)).agent == 1
+    assert len(mail.outbox) == 3

@@ -13,8 +13,10 @@ it goes out, so two workers, or a job that runs again, never send it twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -57,11 +59,21 @@ def _language(*candidates: str) -> str:
     return "en"
 
 
-def _claim(conversation: Conversation, kind: str, seq: int, recipients: list[str]) -> bool:
-    """Record the notice; False when it was sent already (by this job or another worker)."""
+def _once(
+    conversation: Conversation,
+    kind: str,
+    seq: int,
+    recipients: list[str],
+    deliver: Callable[[], None],
+) -> bool:
+    """Record the notice, then deliver it; False when it was recorded already.
+
+    The record is committed before the mail goes out, so a second run (or worker) never sends
+    it again; if sending fails, the record is removed and the next run tries again.
+    """
     try:
         with transaction.atomic():
-            NoticeSent.objects.create(
+            notice = NoticeSent.objects.create(
                 store_id=conversation.store_id,
                 conversation=conversation,
                 kind=kind,
@@ -70,6 +82,11 @@ def _claim(conversation: Conversation, kind: str, seq: int, recipients: list[str
             )
     except IntegrityError:
         return False
+    try:
+        deliver()
+    except Exception:
+        notice.delete()
+        raise
     return True
 
 
@@ -144,11 +161,13 @@ def _notify_agents(store: Store, config: NotificationSettings, now: datetime, ou
         waited = now - message.created_at
         if waited >= timedelta(minutes=config.owner_after_minutes):
             owners = _people(store, [Role.OWNER])
-            if owners and _claim(
-                conversation, NoticeKind.OWNER, message.seq, [u.email for u in owners]
+            if owners and _once(
+                conversation,
+                NoticeKind.OWNER,
+                message.seq,
+                [u.email for u in owners],
+                partial(_mail_all, "owner", owners, conversation, message, waited),
             ):
-                for owner in owners:
-                    _mail_staff("owner", owner, conversation, message, waited)
                 out.owner += 1
         if NoticeSent.objects.filter(
             conversation=conversation, kind=NoticeKind.AGENT, seq=message.seq
@@ -158,17 +177,30 @@ def _notify_agents(store: Store, config: NotificationSettings, now: datetime, ou
             recipients = [conversation.assignee]
         else:
             recipients = _people(store, [Role.AGENT, Role.ADMIN, Role.OWNER])
-        if recipients and _claim(
-            conversation, NoticeKind.AGENT, message.seq, [u.email for u in recipients]
+        if recipients and _once(
+            conversation,
+            NoticeKind.AGENT,
+            message.seq,
+            [u.email for u in recipients],
+            partial(_mail_all, "agent", recipients, conversation, message, waited),
         ):
-            for person in recipients:
-                _mail_staff("agent", person, conversation, message, waited)
             out.agent += 1
 
 
 def _customer_name(conversation: Conversation) -> str:
     contact = conversation.contact
     return (contact.display_name if contact else "") or str(conversation.visitor)
+
+
+def _mail_all(
+    template: str,
+    people: list[User],
+    conversation: Conversation,
+    message: ConversationEvent,
+    waited: timedelta,
+) -> None:
+    for person in people:
+        _mail_staff(template, person, conversation, message, waited)
 
 
 def _mail_staff(
@@ -250,9 +282,6 @@ def _notify_customers(
             continue
         if _visitor_present(conversation, now):
             continue
-        last = replies[-1].seq
-        if not _claim(conversation, NoticeKind.CUSTOMER, last, [email]):
-            continue
         language = _language(
             conversation.language,
             conversation.visitor.language,
@@ -266,7 +295,14 @@ def _notify_customers(
             "replies": replies,
             "link": _back_link(conversation),
         }
-        _send("customer", language, context, email)
+        if not _once(
+            conversation,
+            NoticeKind.CUSTOMER,
+            replies[-1].seq,
+            [email],
+            partial(_send, "customer", language, context, email),
+        ):
+            continue
         out.customer += 1
 
 
