@@ -11,6 +11,7 @@ from django.test import Client
 
 from dukkan.catalog import selectors, services
 from dukkan.catalog.models import FileVersion, Product, ProductKind, Visibility
+from dukkan.catalog.storage import private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +257,25 @@ def test_list_shows_status_price_and_sales(owner_client: Client, shop: Any) -> N
     page = owner_client.get(f"/en/dashboard/{shop.slug}/products/").content.decode()
     assert "Unlisted (only by link)" in page
     assert "7 left" in page
+
+
+def test_delete_an_unsold_product_but_not_a_sold_one(
+    owner_client: Client, agent_client: Client, shop: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    unsold = services.create_product(shop, title="Unsold", price_minor=100)
+    services.add_file(unsold, SimpleUploadedFile("unsold.zip", b"PK unsold"))
+    stored = str(unsold.files.get().versions.get().upload.name)
+    sold = services.create_product(shop, title="Sold", price_minor=100)
+    services.reserve_copies(sold, 1)
+    base = f"/en/dashboard/{shop.slug}/products/"
+    assert agent_client.post(f"{base}{unsold.pk}/delete/").status_code == 403
+    response = owner_client.post(f"{base}{sold.pk}/delete/", follow=True)
+    assert "Buyers have this product, so it cannot be deleted" in response.content.decode()
+    assert Product.objects.filter(pk=sold.pk).exists()
+    assert private_storage().exists(stored)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(f"{base}{unsold.pk}/delete/", follow=True)
+    assert "Unsold was deleted." in response.content.decode()
+    assert not private_storage().exists(stored)  # the paid file went with it
+    assert not Product.objects.filter(pk=unsold.pk).exists()
+    assert owner_client.get(f"{base}{unsold.pk}/").status_code == 404

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, ProtectedError, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -154,6 +154,29 @@ def update_product(product: Product, **fields: Any) -> Product:
     saved = _save(fresh, fields)
     product.refresh_from_db()
     return saved
+
+
+def delete_product(product: Product) -> None:
+    """Delete a product nobody bought (and its files); a sold one can only be unpublished,
+    since its buyers keep their downloads."""
+    if product.quantity_sold:
+        raise ValidationError(
+            _("Buyers have this product, so it cannot be deleted; make it a draft instead.")
+        )
+    stored = [product.cover, product.cover_large, product.cover_small, product.sample]
+    stored += [p.image for p in scoped(ProductImage, product.store).filter(product=product)]
+    stored += [p.thumbnail for p in scoped(ProductImage, product.store).filter(product=product)]
+    stored += [
+        v.upload for v in scoped(FileVersion, product.store).filter(product_file__product=product)
+    ]
+    try:
+        with transaction.atomic():
+            product.delete()
+            _delete_files(*stored)
+    except ProtectedError as error:
+        raise ValidationError(
+            _("Orders refer to this product, so it cannot be deleted; make it a draft instead.")
+        ) from error
 
 
 # --- files -------------------------------------------------------------------------------

@@ -21,4 +21,5 @@ urlpatterns = [
     ),
     path("<int:product_id>/sample/", views.sample, name="sample"),
     path("<int:product_id>/bundle/", views.bundle, name="bundle"),
+    path("<int:product_id>/delete/", views.delete, name="delete"),
 ]

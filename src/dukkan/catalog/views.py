@@ -295,6 +295,21 @@ def bundle(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @store_view(Role.ADMIN)
 @require_POST
+def delete(request: HttpRequest, product_id: int) -> HttpResponse:
+    store = current_store(request)
+    product = _product(request, product_id)
+    title = product.title
+    try:
+        services.delete_product(product)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect(_edit_url(product))
+    messages.success(request, _("%(title)s was deleted.") % {"title": title})
+    return redirect(reverse("catalog:list", kwargs={"store_slug": store.slug}))
+
+
+@store_view(Role.ADMIN)
+@require_POST
 def preview(request: HttpRequest) -> HttpResponse:
     """The description as buyers will see it (htmx swaps it in beside the editor)."""
     store = current_store(request)
