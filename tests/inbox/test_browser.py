@@ -202,6 +202,12 @@ def test_agent_sees_customer_messages_live_and_notes_never_reach_the_customer(
     assert conversation.agent_read_seq >= 2  # the page told the server what the agent saw
 
 
+def ali_id(conversation_id: int) -> int:
+    assignee = Conversation.objects.get(pk=conversation_id).assignee_id
+    assert assignee is not None
+    return assignee
+
+
 def test_two_agents_see_each_other_typing_and_pages_in_persian(
     browser: Browser, inbox_server: Server
 ) -> None:
@@ -227,6 +233,10 @@ def test_two_agents_see_each_other_typing_and_pages_in_persian(
     owner.locator("form[data-role=assign] button").click()
     expect(assigned).to_have_count(1)
     expect(assigned.last).to_contain_text("علی کریمی")
+    expect(ali.locator("#assignee")).to_have_value(str(ali_id(sara.conversation)))
+    # Mariam marks it pending: Ali's status chip follows.
+    owner.locator("form:has(input[name=status][value=pending]) button").click()
+    expect(ali.locator("[data-role=status-chip]")).to_have_text("در انتظار")
     assert overflow(ali) == 0
     ali.screenshot(path=str(SHOTS / "inbox-conversation-fa-tablet.png"), full_page=True)
     owner.goto(f"{inbox_server.base}/fa/dashboard/afzoonesara/inbox/canned/")

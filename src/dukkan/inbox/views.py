@@ -207,6 +207,7 @@ def _conversation_context(
         "previous": selectors.previous_conversations(conversation),
         "orders": _orders(store, conversation),
         "canned": _canned_data(request, conversation),
+        "status_labels": {value: str(label) for value, label in STATUS_LABELS.items()},
         "filters": filters,
         "query": filters.as_query(),
         "before": before,

@@ -175,6 +175,7 @@
       lastSeq = seq;
       added = true;
       if (item.dataset.kind === "receipt" && item.dataset.read) markStates(0, parseInt(item.dataset.read, 10));
+      if (item.dataset.kind === "status" && item.dataset.to) showStatus(item.dataset.to);
       if (item.dataset.kind === "assignment") {
         var assignee = document.getElementById("assignee");
         if (assignee && document.activeElement !== assignee) assignee.value = item.dataset.to || "";
@@ -190,6 +191,20 @@
       thread.scrollTop = thread.scrollHeight;
       markRead();
     }
+  }
+
+  var statusLabels = {};
+  var statusScript = document.getElementById("status-labels");
+  if (statusScript) { try { statusLabels = JSON.parse(statusScript.textContent) || {}; } catch (error) { statusLabels = {}; } }
+  function showStatus(status) {
+    var chip = $("[data-role=status-chip]");
+    if (!chip || !statusLabels[status]) return;
+    chip.className = "chip status-" + status;
+    chip.textContent = "";
+    var label = document.createElement("span");
+    label.className = "cap";
+    label.textContent = statusLabels[status];
+    chip.appendChild(label);
   }
 
   function markStates(delivered, read) {
