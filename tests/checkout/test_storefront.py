@@ -142,3 +142,14 @@ def test_buyer_cancels_and_the_copy_returns(shop: Any, make_product: Any) -> Non
     limited.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
     assert limited.quantity_sold == 0
+
+
+def test_a_free_product_is_delivered_without_a_payment(shop: Any, make_product: Any) -> None:
+    free = make_product(shop, title="فصل مجاني", price_minor=0)
+    client = Client()
+    response = _checkout(client, shop, free)
+    order = Order.objects.get(store=shop)
+    assert response["Location"].endswith(f"/checkout/order/{order.token}/")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.FULFILLED
+    assert order.total_minor == 0

@@ -158,6 +158,16 @@ def _product_url(store: Store, product: Product) -> str:
 
 
 def _send_to_provider(order: Order) -> HttpResponse:
+    if order.total_minor == 0:
+        # A free product (or a pay-what-you-want price of nothing): no payment to take.
+        services.mark_paid(
+            order,
+            provider=order.provider,
+            reference=f"free-{order.number}",
+            amount_minor=0,
+            currency=order.currency,
+        )
+        return HttpResponseRedirect(urls_for(order, order.provider).order_path)
     adapter = registry.adapter(order.store, order.provider)
     if adapter is None:
         services.mark_failed(order, reason="provider disappeared")
