@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from django.db import connection
 from websockets.exceptions import ConnectionClosed
 
 from tests.realtime.chat import Chat
@@ -389,3 +390,50 @@ def test_typing_receipts_viewing_and_presence_reach_the_other_side(
     assert row.agent_delivered_seq >= 1
     assert presence.agent_status(shop.store, second) == "offline"
     assert presence.agent_status(shop.store, shop.agent) == "offline"
+
+
+def test_a_lost_pubsub_message_is_delayed_never_lost(server: Server, shop: Shop) -> None:
+    """Messages written by this test process reach the server's channel layer never (in-memory
+    layers do not cross processes): exactly a lost pub/sub message. The next live event fills
+    the gap at once; a lost last message arrives by the heartbeat's check of the database."""
+    from dukkan.support import services
+
+    visitor_row, token = visitor_token(shop.store)
+    conversation = services.start_conversation(visitor_row)
+
+    def write_behind_the_servers_back(body: str) -> None:
+        try:
+            services.post_message(conversation, author_kind="agent", author=shop.agent, body=body)
+        finally:
+            connection.close()  # this thread's own connection
+
+    async def open_visitor() -> Chat:
+        visitor = visitor_chat(server, shop, token)
+        await visitor.open()
+        visitor.held[conversation.pk] = 0
+        await visitor.hello()
+        return visitor
+
+    async def gap_then_live(visitor: Chat) -> None:
+        agent = agent_chat(server, shop)
+        await agent.open()
+        await agent.say("live after the lost one", conversation.pk)
+        await visitor.wait_for("event", conversation=conversation.pk, seq=2)
+        await agent.close()
+
+    async def scenario() -> Chat:
+        visitor = await open_visitor()
+        await asyncio.to_thread(write_behind_the_servers_back, "lost on the fast path")
+        await gap_then_live(visitor)
+        assert visitor.bodies(conversation.pk) == [
+            "lost on the fast path",
+            "live after the lost one",
+        ]
+        await asyncio.to_thread(write_behind_the_servers_back, "the last one, also lost")
+        # No later event comes to reveal the gap: the heartbeat check finds it.
+        await visitor.wait_for("event", conversation=conversation.pk, seq=3, timeout=90)
+        await visitor.close()
+        return visitor
+
+    visitor = asyncio.run(scenario())
+    assert visitor.seqs(conversation.pk) == [1, 2, 3]

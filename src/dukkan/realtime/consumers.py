@@ -95,6 +95,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if self.watchdog is not None:
             self.watchdog.cancel()
         for conversation_id in list(self.sent):
+            _unfollow(self, conversation_id)
+        for conversation_id in list(self.sent):
             await self.channel_layer.group_discard(
                 fanout.conversation_group(conversation_id), self.channel_name
             )
@@ -108,12 +110,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
                     await self.close(code=CLOSE_IDLE)
                     return
                 await self.heartbeat()
-                if self.sent:
-                    heads = await self.db(self._heads, list(self.sent))
-                    async with self.lock:
-                        for conversation_id, last_seq in heads.items():
-                            if last_seq > self.sent.get(conversation_id, last_seq):
-                                await self.replay(conversation_id)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -122,9 +118,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def heartbeat(self) -> None:
         pass
 
-    @staticmethod
-    def _heads(ids: list[int]) -> dict[int, int]:
-        return dict(Conversation.objects.filter(pk__in=ids).values_list("pk", "last_seq"))
+    async def catch_up(self, conversation_id: int) -> None:
+        """The database is ahead of this connection (a pub/sub message was lost): replay."""
+        try:
+            async with self.lock:
+                if conversation_id in self.sent:
+                    await self.replay(conversation_id)
+        except Exception:
+            logger.warning("catching up failed; the next heartbeat tries again", exc_info=True)
 
     async def db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await run_db(function, *args, language=self.language, **kwargs)
@@ -237,6 +238,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def on_unsubscribe(self, frame: dict[str, Any]) -> None:
         conversation_id = protocol.integer(frame.get("conversation"), "conversation")
+        _unfollow(self, conversation_id)
         if self.sent.pop(conversation_id, None) is not None:
             await self.channel_layer.group_discard(
                 fanout.conversation_group(conversation_id), self.channel_name
@@ -255,6 +257,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         )
         async with self.lock:
             self.sent[conversation.pk] = after
+            _follow(self, conversation.pk)
             await self.replay(conversation.pk)
             await self.send_frame(
                 {
@@ -309,6 +312,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             )
             async with self.lock:
                 self.sent[conversation.pk] = 0
+                _follow(self, conversation.pk)
                 await self.replay(conversation.pk)
                 await self.send_frame(
                     {
@@ -731,6 +735,54 @@ class AgentConsumer(ChatConsumer):
     async def send_counts(self) -> None:
         counts = await self.db(selectors.counts, self.store, self.user)
         await self.send_frame({"type": "inbox", "change": "counts", "counts": counts})
+
+
+# Which connections of this process follow which conversation, for the heartbeat check.
+_followers: dict[int, set[ChatConsumer]] = {}
+_syncer: asyncio.Task[None] | None = None
+_catching_up: set[asyncio.Task[None]] = set()
+HEADS_BATCH = 1000
+
+
+def _follow(consumer: ChatConsumer, conversation_id: int) -> None:
+    global _syncer
+    _followers.setdefault(conversation_id, set()).add(consumer)
+    if _syncer is None or _syncer.done():
+        _syncer = asyncio.get_running_loop().create_task(_sync_heads())
+
+
+def _unfollow(consumer: ChatConsumer, conversation_id: int) -> None:
+    followers = _followers.get(conversation_id)
+    if followers is not None:
+        followers.discard(consumer)
+        if not followers:
+            del _followers[conversation_id]
+
+
+def _heads(ids: list[int]) -> dict[int, int]:
+    return dict(Conversation.objects.filter(pk__in=ids).values_list("pk", "last_seq"))
+
+
+async def _sync_heads() -> None:
+    """Every heartbeat, one query per process compares every followed conversation's head
+    with what its connections have sent; any that fell behind (a lost pub/sub message, even
+    the last one of a conversation) replays from the database."""
+    while True:
+        await asyncio.sleep(presence.HEARTBEAT)
+        try:
+            ids = list(_followers)
+            for start in range(0, len(ids), HEADS_BATCH):
+                heads = await run_db(_heads, ids[start : start + HEADS_BATCH])
+                for conversation_id, last_seq in heads.items():
+                    for consumer in list(_followers.get(conversation_id, ())):
+                        if consumer.sent.get(conversation_id, last_seq) < last_seq:
+                            task = asyncio.get_running_loop().create_task(
+                                consumer.catch_up(conversation_id)
+                            )
+                            _catching_up.add(task)
+                            task.add_done_callback(_catching_up.discard)
+        except Exception:
+            logger.warning("the heartbeat check of conversation heads failed", exc_info=True)
 
 
 _refresher: asyncio.Task[None] | None = None

@@ -13,13 +13,15 @@ protocol turns into an error frame (docs/protocol.md).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -241,9 +243,27 @@ def start_or_resume_conversation(
     found = current()
     if found is not None:
         return found
-    with transaction.atomic():
+    with _writing(), transaction.atomic():
         Visitor.objects.select_for_update().filter(pk=visitor.pk).first()
         return current() or start_conversation(visitor, channel=channel)
+
+
+_sqlite_writer = threading.RLock()  # re-entrant: on-commit handlers may write again
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """One conversation write at a time per process on SQLite.
+
+    SQLite lets one writer in at a time anyway; queueing on a lock here hands over at once,
+    where SQLite's own busy handler would sleep for milliseconds between tries. PostgreSQL
+    needs nothing: the row lock orders writers of one conversation, others run side by side.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with _sqlite_writer:
+        yield
 
 
 def _lock(conversation: Conversation) -> Conversation:
@@ -289,7 +309,7 @@ def _change(
     The inbox recounts its tabs when `list_changed`, when the status changed, or when the
     conversation became unread or read for the agents.
     """
-    with transaction.atomic():
+    with _writing(), transaction.atomic():
         locked = _lock(conversation)
         was_unread = locked.has_unread_for_agents
         new_events = change(locked)
