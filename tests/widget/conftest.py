@@ -4,6 +4,8 @@ browser tests (WebSockets need the ASGI server; pytest-django's live server has 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +30,19 @@ class Server:
         """Start the server again on the same port (after it was stopped or killed)."""
         self.process = Process(self.args, self.env, self.log.with_suffix(".again.log"))
         wait_until(lambda: answers(f"{self.base}/healthz"), "dukkan serve again", [self.process])
+
+
+def _stop(process: Process) -> None:
+    """SIGTERM, and time for uvicorn's graceful shutdown: a long-poll of the HTTP fallback
+    (up to 25 s) may still be open on the server after the browser went away."""
+    if process.alive():
+        process.popen.send_signal(signal.SIGTERM)
+    try:
+        process.popen.wait(timeout=45)
+    except subprocess.TimeoutExpired:
+        process.popen.kill()
+        process.popen.wait()
+        pytest.fail(f"the server did not stop on SIGTERM:\n{process.output}")
 
 
 def _real_password_hashes() -> None:
@@ -64,7 +79,7 @@ def chat_server(transactional_db: None, tmp_path: Path) -> Iterator[Server]:
         wait_until(lambda: answers(f"{server.base}/healthz"), "dukkan serve", [server.process])
         yield server
     finally:
-        server.process.stop()
+        _stop(server.process)
         from django.db import connections
 
         connections.close_all()

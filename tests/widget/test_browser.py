@@ -7,6 +7,10 @@ goes offline, writes two messages, comes back, and the agent gets both, in order
 from __future__ import annotations
 
 import io
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -16,7 +20,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from dukkan.demo import DEMO_PASSWORD
 from dukkan.support.models import ATTACHMENT_LIMIT, Attachment, Conversation, ConversationEvent
 from tests.browser.conftest import DESKTOP, PHONE, overflow, sign_in
-from tests.widget.conftest import Server
+from tests.processes import free_port
+from tests.widget.conftest import PORTS, Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -273,9 +278,44 @@ def test_on_a_phone_the_panel_fills_the_screen_without_overflow(
     context.close()
 
 
-def test_the_widget_falls_back_to_http_when_websockets_are_blocked(
+HOST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Cedar reseller</title></head><body><h1>A reseller of Cedar Apps</h1>
+<script src="%s/widget.js" data-store="cedar-apps" async></script></body></html>"""
+
+
+@contextmanager
+def host_site(address: str, server: Server) -> Iterator[str]:
+    """Another site, on its own origin (a loopback address of its own), embedding the widget."""
+    body = (HOST_PAGE % server.base).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer((address, free_port(PORTS)), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{address}:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_on_another_site_the_widget_works_cross_origin_and_over_http_when_sockets_are_blocked(
     browser: Browser, chat_server: Server
 ) -> None:
+    from dukkan.core.models import Store
+    from dukkan.widget import services
+
+    cedar = Store.objects.get(slug="cedar-apps")
     context = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
     context.set_default_timeout(20_000)
     page = context.new_page()
@@ -286,13 +326,24 @@ def test_the_widget_falls_back_to_http_when_websockets_are_blocked(
         socket.close()  # type: ignore[attr-defined]
 
     page.route_web_socket("**/ws/chat/**", refuse)
-    page.goto(f"{chat_server.base}/widget/demo/cedar-apps/?lang=en")
-    open_widget(page)
-    write(page, "Hello over plain HTTP")
-    expect(page.locator(widget(page, "li.m.me"))).to_have_attribute("data-state", "sent")
+    with host_site("127.0.0.3", chat_server) as shop:
+        services.update_settings(cedar, allowed_origins=shop)
+        page.goto(f"{shop}/shop.html")
+        open_widget(page)
+        write(page, "Hello from a reseller's site, over plain HTTP")
+        expect(page.locator(widget(page, "li.m.me"))).to_have_attribute("data-state", "sent")
     assert len(blocked) >= 2
-    conversation = conversation_with("Hello over plain HTTP")
-    assert visitor_bodies_in_db(conversation) == ["Hello over plain HTTP"]
+    conversation = conversation_with("Hello from a reseller's site, over plain HTTP")
+    assert conversation.store == cedar
+    assert visitor_bodies_in_db(conversation) == ["Hello from a reseller's site, over plain HTTP"]
+
+    # A site the store did not allow gets no chat at all.
+    other = context.new_page()
+    with host_site("127.0.0.2", chat_server) as stranger:
+        with other.expect_request(lambda r: "/config" in r.url):  # the script ran and asked
+            other.goto(f"{stranger}/shop.html")
+        other.wait_for_load_state("networkidle")
+        assert other.locator(WIDGET).count() == 0
     context.close()
 
 

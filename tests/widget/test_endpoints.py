@@ -400,3 +400,36 @@ def test_a_switched_off_widget_starts_no_chat(client: Client, store: Any) -> Non
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "disabled"
     assert not Visitor.objects.filter(store=store).exists()
+
+
+# -- the HTTP fallback's cross-origin door ------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_fallback_door_answers_preflights_and_lets_only_visitors_through(
+    client: Client, store: Any, make_user: Any
+) -> None:
+    url = f"/widget/{store.slug}/chat/send"
+    preflight = client.options(
+        url, HTTP_ORIGIN=SHOP, HTTP_ACCESS_CONTROL_REQUEST_HEADERS="x-dukkan-visitor"
+    )
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == SHOP
+    assert "X-Dukkan-Visitor" in preflight["Access-Control-Allow-Headers"]
+    evil = client.options(url, HTTP_ORIGIN="https://evil.example")
+    assert evil.status_code == 403
+    assert "Access-Control-Allow-Origin" not in evil
+    # A signed-in team member's cookie never works from another site: visitors only.
+    from dukkan.accounts.models import Membership
+
+    client.force_login(Membership.objects.get(store=store).user)
+    no_token = client.get(f"/widget/{store.slug}/chat/session", HTTP_ORIGIN=SHOP)
+    assert no_token.status_code == 401
+    assert no_token.json()["code"] == "unauthorized"
+    token = new_token(client, store)
+    welcome = client.get(
+        f"/widget/{store.slug}/chat/session", HTTP_ORIGIN=SHOP, HTTP_X_DUKKAN_VISITOR=token
+    )
+    assert welcome.status_code == 200
+    assert welcome.json()["role"] == "visitor"
+    assert welcome["Access-Control-Allow-Origin"] == SHOP

@@ -14,6 +14,10 @@ PUBLIC_ROUTES = {
     "widget:prechat": "needs the visitor's own signed token",
     "widget:upload": "needs the visitor's own signed token",
     "widget:demo": "a sample host page, public like the store page",
+    **{
+        f"widget:chat_{name}": "the HTTP fallback for visitors: needs the visitor's own token"
+        for name in ("session", "send", "poll", "typing", "read", "delivered")
+    },
 }
 
 

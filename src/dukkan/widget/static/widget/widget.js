@@ -573,7 +573,8 @@
   }
 
   function httpLink() {
-    var stopped = false, chain = Promise.resolve(), root = BASE + "/chat/" + encodeURIComponent(SLUG) + "/";
+    // realtime's HTTP fallback, through the widget's cross-origin door (widget/relay.py)
+    var stopped = false, chain = Promise.resolve(), root = API + "chat/";
     var l = {
       ready: false,
       out: function (f) { if (/^(read|typing|delivered)$/.test(f.type)) call("POST", f.type, f).catch(function () {}); },
@@ -590,7 +591,7 @@
     };
     var polling = false;
     function call(method, path, body) {
-      return fetch(root + path, {
+      return fetch(root + path + (path.indexOf("?") < 0 ? "?" : "&") + "lang=" + LANG, {
         method: method, mode: "cors", credentials: "omit",
         headers: body ? { "Content-Type": "application/json", "X-Dukkan-Visitor": token } : { "X-Dukkan-Visitor": token },
         body: body ? JSON.stringify(body) : undefined
