@@ -417,7 +417,7 @@ def mark_read(request: HttpRequest, conversation_id: int) -> JsonResponse:
 
 
 def _period_label(days: int) -> str:
-    text = ngettext("Last day", "Last %(days)s days", days) % {"days": days}
+    text = ngettext("Last %(days)s day", "Last %(days)s days", days) % {"days": days}
     return localize_digits(text, (get_language() or "en").split("-")[0])
 
 
