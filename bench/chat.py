@@ -96,8 +96,18 @@ class Side:
         self.reader: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()
         self.on_frame: Any = None
+        self.after_reconnect: Any = None
+        self.heartbeat = 25.0
+        self.closing = False
+        self.unexpected = 0
+        self.connecting = asyncio.Lock()
 
     async def connect(self) -> None:
+        async with self.connecting:  # one socket per side, whoever asks to reconnect
+            if self.ws is None:
+                await self._connect()
+
+    async def _connect(self) -> None:
         from websockets.asyncio.client import connect
 
         headers = {"Cookie": self.cookie} if self.cookie else {}
@@ -124,10 +134,12 @@ class Side:
         await self.ws.send(
             json.dumps({"type": "hello", "after": {str(self.conversation): self.held}})
         )
+        self.heartbeat = float(welcome.get("heartbeat", 25))
         self.reader = asyncio.get_running_loop().create_task(self.read(self.ws))
         await self.ready.wait()
 
     async def read(self, ws: Any) -> None:
+        pinger = asyncio.get_running_loop().create_task(self.ping(ws))
         try:
             async for raw in ws:
                 frame = json.loads(raw)
@@ -139,6 +151,24 @@ class Side:
                 self.on_frame(frame)
                 if kind == "event":
                     self.held = max(self.held, frame["seq"])
+        except Exception:
+            pass
+        finally:
+            pinger.cancel()
+        if self.ws is ws and not self.closing:
+            # The server closed on us (not one of our drops): come back, as a client does.
+            self.unexpected += 1
+            self.ws = None
+            await self.connect()
+            if self.after_reconnect is not None:
+                await self.after_reconnect()
+
+    async def ping(self, ws: Any) -> None:
+        """The protocol's heartbeat: a `ping` every `heartbeat` seconds."""
+        try:
+            while True:
+                await asyncio.sleep(self.heartbeat)
+                await ws.send('{"type":"ping"}')
         except Exception:
             return
 
@@ -159,6 +189,7 @@ class Side:
             return False
 
     async def close(self) -> None:
+        self.closing = True
         if self.ws is not None:
             await self.ws.close()
             self.ws = None
@@ -191,6 +222,7 @@ class Pair:
         self.last_seq = 0
         self.visitor.on_frame = self.visitor_frame
         self.agent.on_frame = self.agent_frame
+        self.visitor.after_reconnect = self.resend
 
     def visitor_frame(self, frame: dict[str, Any]) -> None:
         if frame.get("type") == "ack":
@@ -328,6 +360,7 @@ async def load(config: dict[str, Any]) -> dict[str, Any]:
         "reordered": stats.reordered,
         "errors": stats.errors,
         "drops": stats.drops,
+        "unexpected_closes": sum(side.unexpected for side in sides),
     }
 
 
@@ -399,7 +432,8 @@ def run(db: str, quick: bool) -> None:
                 server.stop()
     latencies = [value for result in results for value in result["latencies"]]
     log(
-        f"drops: {sum(r['drops'] for r in results)}, error frames: {sum(r['errors'] for r in results)}"
+        f"drops: {sum(r['drops'] for r in results)}, error frames: {sum(r['errors'] for r in results)}, "
+        f"closed by the server: {sum(r['unexpected_closes'] for r in results)}"
     )
     emit(
         {
