@@ -188,8 +188,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 await self.error("bad_frame", str(bad), ref=bad.ref or kind)
             except ValidationError as invalid:
                 await self.validation_error(invalid, ref=frame.get("client_id") or kind)
-            except DatabaseError:
-                logger.exception("chat frame failed on the database")
+            except Exception:
+                # The database, or a bug: say so and keep the connection; nothing half-written
+                # (every write is one transaction), so the same frame may simply be sent again.
+                logger.exception("chat frame failed", extra={"frame_type": kind})
                 await self.error(
                     "unavailable",
                     _("The message could not be stored just now; send it again."),
