@@ -22,7 +22,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -266,8 +266,19 @@ def _writing() -> Iterator[None]:
         yield
 
 
-def _lock(conversation: Conversation) -> Conversation:
-    return Conversation.objects.select_for_update().get(pk=conversation.pk)
+def _lock(conversation: Conversation, client_id: str = "") -> Conversation:
+    """The conversation row, locked; with `client_id`, the query also looks up (in the same
+    round trip) the event a retry of that id would return, as `retry_event_id`."""
+    rows = Conversation.objects.select_for_update()
+    if client_id:
+        rows = rows.annotate(
+            retry_event_id=Subquery(
+                ConversationEvent.objects.filter(
+                    conversation_id=OuterRef("pk"), client_id=client_id
+                ).values("pk")[:1]
+            )
+        )
+    return rows.get(pk=conversation.pk)
 
 
 def _new_event(
@@ -302,7 +313,7 @@ Change = Callable[[Conversation], list[ConversationEvent]]
 
 
 def _change(
-    conversation: Conversation, change: Change, *, list_changed: bool
+    conversation: Conversation, change: Change, *, list_changed: bool, client_id: str = ""
 ) -> list[ConversationEvent]:
     """Run `change` on the locked row; save it; fan the new events out after commit.
 
@@ -310,7 +321,7 @@ def _change(
     conversation became unread or read for the agents.
     """
     with _writing(), transaction.atomic():
-        locked = _lock(conversation)
+        locked = _lock(conversation, client_id)
         was_unread = locked.has_unread_for_agents
         new_events = change(locked)
         if new_events:
@@ -367,11 +378,12 @@ def _check_client_id(client_id: str) -> str:
 def _retry_of(
     locked: Conversation, client_id: str, *, kind: str, author_kind: str
 ) -> ConversationEvent | None:
-    if not client_id:
+    retry_event_id = getattr(locked, "retry_event_id", None)  # looked up by `_lock`
+    if not client_id or retry_event_id is None:
         return None
     existing = (
         ConversationEvent.objects.select_related("author", "attachment")
-        .filter(conversation=locked, client_id=client_id)
+        .filter(pk=retry_event_id)
         .first()
     )
     if existing is not None and (existing.kind, existing.author_kind) != (kind, author_kind):
@@ -469,7 +481,7 @@ def post_message(
         result.append(Posted(event, True))
         return new_events
 
-    _change(conversation, change, list_changed=False)
+    _change(conversation, change, list_changed=False, client_id=client_id)
     posted = result[0]
     if posted.created:
         if old_status:
@@ -525,7 +537,7 @@ def post_note(
         result.append(Posted(event, True))
         return [event]
 
-    _change(conversation, change, list_changed=False)
+    _change(conversation, change, list_changed=False, client_id=client_id)
     posted = result[0]
     if posted.created:
         publish(
