@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -44,18 +45,25 @@ class TokenBucket:
 
 
 def visitor_limit(visitor_id: int) -> int:
-    """Count one message of the visitor; seconds to wait when over the limit, else 0."""
-    now = int(time.time())
-    window = now - now % VISITOR_WINDOW
+    """Count one message of the visitor; seconds to wait when over the limit, else 0.
+
+    A sliding window from two fixed ones (this window's count plus the previous window's,
+    weighted by how much of it still overlaps), so a burst across a window boundary is
+    caught as well. Counters live in the cache: shared by all processes with Redis.
+    """
+    now = time.time()
+    window = int(now) - int(now) % VISITOR_WINDOW
     key = f"chat.rate.visitor.{visitor_id}.{window}"
-    cache.add(key, 0, timeout=VISITOR_WINDOW + 1)
+    previous = cache.get(f"chat.rate.visitor.{visitor_id}.{window - VISITOR_WINDOW}", 0)
+    cache.add(key, 0, timeout=2 * VISITOR_WINDOW + 1)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=VISITOR_WINDOW + 1)
+        cache.set(key, 1, timeout=2 * VISITOR_WINDOW + 1)
         count = 1
-    if count > VISITOR_MESSAGES:
-        return max(1, window + VISITOR_WINDOW - now)
+    overlap = 1 - (now - window) / VISITOR_WINDOW
+    if count + previous * overlap > VISITOR_MESSAGES:
+        return max(1, math.ceil(window + VISITOR_WINDOW - now))
     return 0
 
 
