@@ -18,13 +18,23 @@ django_application = OneHopASGIHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import re_path  # noqa: E402
 
-from dukkan.config.routing import websocket_urlpatterns  # noqa: E402
+from dukkan.config.routing import (  # noqa: E402
+    cross_origin_websocket_urlpatterns,
+    websocket_urlpatterns,
+)
 
 application = ProtocolTypeRouter(
     {
         "http": django_application,
-        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
+        "websocket": URLRouter(
+            [
+                *cross_origin_websocket_urlpatterns,
+                # Everything else: browsers may open it only from this site's own hosts.
+                re_path(r"", AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns))),
+            ]
+        ),
     }
 )
 

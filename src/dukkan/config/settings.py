@@ -91,6 +91,10 @@ DATABASES = {"default": CONFIG.database}
 DUKKAN_DATABASE_VENDOR = CONFIG.database_vendor
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Paths whose views are async (long-polls): the ASGI handler sends them through Django's async
+# chain instead of its one-hop thread pool, so a waiting poll holds no thread.
+DUKKAN_ASYNC_PATH_PREFIXES = ("/chat/", "/widget/")
+
 REDIS_URL = CONFIG.redis_url
 if REDIS_URL:
     CHANNEL_LAYERS = {

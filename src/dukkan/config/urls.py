@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("dashboard/<str:store_slug>/inbox/", include("dukkan.inbox.urls")),
     path("dashboard/<str:store_slug>/products/", include("dukkan.catalog.urls")),
     path("dashboard/<str:store_slug>/orders/", include("dukkan.checkout.urls")),
+    path("dashboard/<str:store_slug>/delivery/", include("dukkan.delivery.dashboard_urls")),
     path("dashboard/<str:store_slug>/widget/", include("dukkan.widget.dashboard_urls")),
     path("dashboard/", include("dukkan.accounts.urls")),
     path("invitations/<str:token>/", account_views.accept_invitation, name="accept_invitation"),
