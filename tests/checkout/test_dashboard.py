@@ -74,7 +74,7 @@ def test_admin_refunds_partially_then_fully(shop: Any, product: Any, team: dict[
     assert order.status == OrderStatus.REFUNDED
     page = admin.get(f"/en/dashboard/{shop.slug}/orders/{order.number}/").content.decode()
     assert "one chapter missing" in page
-    assert "Delivered → Partially refunded" in page  # the audit trail
+    assert "Files delivered → Partially refunded" in page  # the audit trail
 
 
 def test_filters_and_search(shop: Any, product: Any, team: dict[str, Any]) -> None:

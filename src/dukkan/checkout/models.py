@@ -71,7 +71,7 @@ class SellingSettings(models.Model):
 class OrderStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting payment")
     PAID = "paid", _("Paid")
-    FULFILLED = "fulfilled", _("Delivered")
+    FULFILLED = "fulfilled", _("Files delivered")
     FAILED = "failed", _("Payment failed")
     CANCELLED = "cancelled", _("Cancelled")
     REFUNDED = "refunded", _("Refunded")
