@@ -446,7 +446,7 @@
     var id = me.getAttribute("data-user-id");
     if (id) body.identity = { user_id: id, name: me.getAttribute("data-user-name") || "", email: me.getAttribute("data-user-email") || "", signature: me.getAttribute("data-user-signature") || "" };
     sessionP = json("POST", API + "session", body).then(function (d) {
-      if (d.token !== token) { seqs = {}; conv = 0; sset("conv", 0); }
+      if (d.created) { seqs = {}; conv = 0; sset("conv", 0); sset("prechat", false); } // a new visitor
       token = d.token; sset("token", token);
       if (d.prechat_done) sset("prechat", true);
       return d;
