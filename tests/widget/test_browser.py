@@ -6,9 +6,11 @@ goes offline, writes two messages, comes back, and the agent gets both, in order
 
 from __future__ import annotations
 
+import asyncio
 import io
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -329,6 +331,8 @@ def test_on_another_site_the_widget_works_cross_origin_and_over_http_when_socket
 
     if sockets == "blocked":
         page.route_web_socket("**/ws/chat/**", refuse)
+    polls: list[str] = []
+    page.on("request", lambda r: polls.append(r.url) if "/chat/poll" in r.url else None)
     with host_site("127.0.0.3", chat_server) as shop:
         services.update_settings(cedar, allowed_origins=shop)
         page.goto(f"{shop}/shop.html")
@@ -338,15 +342,34 @@ def test_on_another_site_the_widget_works_cross_origin_and_over_http_when_socket
         expect(page.locator(widget(page, "li.m.me"))).to_have_attribute("data-state", "sent")
     if sockets == "blocked":
         assert len(blocked) >= 2  # it tried the socket, then switched to HTTP by itself
+    else:
+        assert polls == []  # an allowed site gets the socket itself, no fallback needed
     conversation = conversation_with(text)
     assert conversation.store == cedar
     assert visitor_bodies_in_db(conversation) == [text]
-    # A reply of the team reaches the page live (socket or long-poll).
-    from dukkan.accounts.models import User
-    from dukkan.support import services as support
+    # A reply of the team, sent through the server as the inbox does, reaches the page live
+    # (socket or long-poll).
+    from tests.realtime.chat import Chat
 
-    priya = User.objects.get(email="priya@cedarapps.example")
-    support.post_message(conversation, author_kind="agent", author=priya, body="Hi! Priya here.")
+    inbox = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
+    sign_in(inbox.new_page(), chat_server.base, "en", "priya@cedarapps.example", DEMO_PASSWORD)
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in inbox.cookies())
+    inbox.close()
+    agent = Chat(
+        f"{chat_server.base.replace('http', 'ws', 1)}/ws/chat/agent/?store=cedar-apps",
+        chat_server.base,
+        cookie,
+    )
+
+    async def reply() -> None:
+        await agent.open()
+        ack = await agent.say("Hi! Priya here.", conversation.pk)
+        assert ack["type"] == "ack"
+        await agent.close()
+
+    # Playwright's loop runs in this thread: the agent's client gets a thread of its own.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, reply()).result(timeout=60)
     expect(page.locator(widget(page, "li.m.them .x"))).to_have_text(["Hi! Priya here."])
 
     # A site the store did not allow gets no chat at all.
