@@ -6,6 +6,12 @@ from dukkan.accounts.models import Membership, User
 from dukkan.core.models import Store
 from dukkan.inbox.models import AgentCapacity, CannedReply, NotificationSettings
 
+BANNER = [
+    "Agents' inbox (sign in as an agent; type / in a reply for canned replies):",
+    "  {base_url}/ar/dashboard/alwarraq/inbox/   {base_url}/fa/dashboard/afzoonesara/inbox/"
+    "   {base_url}/en/dashboard/cedar-apps/inbox/",
+]
+
 CANNED: dict[str, list[tuple[str, str, str]]] = {
     "alwarraq": [
         ("ترحيب", "ترحيب", "أهلًا {name}، معك {agent} من {store}. كيف أستطيع مساعدتك؟"),
