@@ -397,11 +397,11 @@ def run(db: str, quick: bool) -> None:
             prepared.python(SETUP.format(n=conversations, per_store=CONVERSATIONS_PER_STORE))
         )
         servers = [Server(prepared).start() for _ in range(nodes)]
+        processes: list[subprocess.Popen[bytes]] = []
         try:
             visitor_base = servers[0].base_url
             agent_base = servers[-1].base_url
             chunks = [specs[i::load_processes] for i in range(load_processes)]
-            processes = []
             for chunk in chunks:
                 config_path = Path(tempfile.mktemp(suffix=".json", dir=prepared.data_dir))
                 config_path.write_text(
@@ -422,12 +422,21 @@ def run(db: str, quick: bool) -> None:
                     )
                 )
             results = []
+            deadline = time.monotonic() + seconds + 600
             for process in processes:
-                out, _ = process.communicate(timeout=seconds + 600)
+                try:
+                    out, _ = process.communicate(timeout=max(1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    raise SystemExit(
+                        "the load did not finish in time: the servers could not keep up"
+                    ) from None
                 if process.returncode != 0:
                     raise SystemExit(f"load process failed ({process.returncode})")
                 results.append(json.loads(out))
         finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.kill()
             for server in servers:
                 server.stop()
     latencies = [value for result in results for value in result["latencies"]]
