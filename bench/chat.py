@@ -64,9 +64,9 @@ per_store = {per_store}
 out = []
 with transaction.atomic():
     for s in range(math.ceil(n / per_store)):
-        owner = User.objects.create_user(email=f"owner{{s}}@bench.example", password=None)
-        store = accounts.create_store(owner=owner, name=f"Bench {{s}}", slug=f"bench-{{s}}")
-        agent = User.objects.create_user(email=f"agent{{s}}@bench.example", password=None, display_name=f"Agent {{s}}")
+        owner = User.objects.create_user(email=f"owner{{s}}-{run}@bench.example", password=None)
+        store = accounts.create_store(owner=owner, name=f"Bench {{s}}", slug=f"bench-{run}-{{s}}")
+        agent = User.objects.create_user(email=f"agent{{s}}-{run}@bench.example", password=None, display_name=f"Agent {{s}}")
         accounts.add_member(store=store, user=agent, role=Role.AGENT)
         client = Client()
         client.force_login(agent)
@@ -394,7 +394,14 @@ def run(db: str, quick: bool) -> None:
     with environment(db, DUKKAN_LOG_LEVEL="WARNING") as prepared:
         log(f"setting up {conversations} conversations")
         specs = json.loads(
-            prepared.python(SETUP.format(n=conversations, per_store=CONVERSATIONS_PER_STORE))
+            prepared.python(
+                SETUP.format(
+                    n=conversations,
+                    per_store=CONVERSATIONS_PER_STORE,
+                    # A database kept from an earlier run already has that run's stores.
+                    run=uuid.uuid4().hex[:6],
+                )
+            )
         )
         servers = [Server(prepared).start() for _ in range(nodes)]
         processes: list[subprocess.Popen[bytes]] = []
