@@ -216,6 +216,10 @@ def test_demo_serves_the_demo_and_loads_it_once(tmp_path: Path) -> None:
                     return "yousef@alwarraq.example" in mails and "priya@cedarapps.example" in mails
 
                 wait_until(welcomed, "the welcome mail", [demo])
+                # Links in the demo's mail lead to this server, whatever its port.
+                mails = "".join(p.read_text() for p in (data / "outbox").glob("*"))
+                assert f"http://localhost:{port}/" in mails
+                assert "localhost:8000" not in mails
         finally:
             code = demo.stop()
         assert code == 0, demo.output

@@ -132,6 +132,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
+    host = args.host
+    shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host
+    # Links in the demo's mail (receipts, sign-in links) must point at this server's port.
+    os.environ.setdefault("DUKKAN_BASE_URL", f"http://{shown}:{args.port}")
     config = _load_or_exit()
     _use_multiprocess_metrics(config, 1)
     _setup()
@@ -139,8 +143,6 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from dukkan.demo import load_demo, render_banner
 
     accounts = load_demo()
-    host = args.host
-    shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host
     banner = render_banner(f"http://{shown}:{args.port}", accounts, config)
     _serve(config, host=host, port=args.port, workers=1, banner=banner)
 
