@@ -5,6 +5,7 @@ Owners and admins edit; agents may look (they answer buyers' questions about pro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -187,29 +188,57 @@ def upload_file(request: HttpRequest, product_id: int) -> HttpResponse:
     return _fail(request, store, product, file_form=form)
 
 
+def _replace_or_remove(
+    request: HttpRequest,
+    product: Product,
+    form: CoverForm | SampleForm,
+    *,
+    field: str,
+    save: Callable[[Product, Any], Any],
+    remove: Callable[[Product], Any],
+    texts: tuple[str, str, str],
+) -> HttpResponse | None:
+    """A one-file slot of the product (cover, sample): upload a new file or remove it.
+
+    `texts` are the messages for saved, removed and nothing chosen; None means the form
+    failed and the caller shows it again with its errors.
+    """
+    saved, removed, nothing = texts
+    if not form.is_valid():
+        return None
+    if form.cleaned_data["remove"]:
+        remove(product)
+        messages.success(request, removed)
+        return redirect(_edit_url(product) + f"#{field}")
+    upload = form.cleaned_data[field]
+    if upload is None:
+        form.add_error(field, nothing)
+        return None
+    try:
+        save(product, upload)
+    except ValidationError as error:
+        form.add_error(field, _errors(error))
+        return None
+    messages.success(request, saved)
+    return redirect(_edit_url(product) + f"#{field}")
+
+
 @store_view(Role.ADMIN)
 @require_POST
 def cover(request: HttpRequest, product_id: int) -> HttpResponse:
-    store = current_store(request)
     product = _product(request, product_id)
     form = CoverForm(request.POST, request.FILES)
-    if form.is_valid():
-        if form.cleaned_data["remove"]:
-            services.clear_cover(product)
-            messages.success(request, _("Cover removed."))
-            return redirect(_edit_url(product) + "#cover")
-        upload = form.cleaned_data["cover"]
-        if upload is None:
-            form.add_error("cover", _("Choose a picture to upload."))
-        else:
-            try:
-                services.set_cover(product, upload)
-            except ValidationError as error:
-                form.add_error("cover", _errors(error))
-            else:
-                messages.success(request, _("Cover saved."))
-                return redirect(_edit_url(product) + "#cover")
-    return _fail(request, store, product, cover_form=form)
+    texts = (_("Cover saved."), _("Cover removed."), _("Choose a picture to upload."))
+    done = _replace_or_remove(
+        request,
+        product,
+        form,
+        field="cover",
+        save=services.set_cover,
+        remove=services.clear_cover,
+        texts=texts,
+    )
+    return done or _fail(request, current_store(request), product, cover_form=form)
 
 
 @store_view(Role.ADMIN)
@@ -245,26 +274,19 @@ def gallery_remove(request: HttpRequest, product_id: int, product_image_id: int)
 @store_view(Role.ADMIN)
 @require_POST
 def sample(request: HttpRequest, product_id: int) -> HttpResponse:
-    store = current_store(request)
     product = _product(request, product_id)
     form = SampleForm(request.POST, request.FILES)
-    if form.is_valid():
-        if form.cleaned_data["remove"]:
-            services.clear_sample(product)
-            messages.success(request, _("Free sample removed."))
-            return redirect(_edit_url(product) + "#sample")
-        upload = form.cleaned_data["sample"]
-        if upload is None:
-            form.add_error("sample", _("Choose a file to upload."))
-        else:
-            try:
-                services.set_sample(product, upload)
-            except ValidationError as error:
-                form.add_error("sample", _errors(error))
-            else:
-                messages.success(request, _("Free sample saved."))
-                return redirect(_edit_url(product) + "#sample")
-    return _fail(request, store, product, sample_form=form)
+    texts = (_("Free sample saved."), _("Free sample removed."), _("Choose a file to upload."))
+    done = _replace_or_remove(
+        request,
+        product,
+        form,
+        field="sample",
+        save=services.set_sample,
+        remove=services.clear_sample,
+        texts=texts,
+    )
+    return done or _fail(request, current_store(request), product, sample_form=form)
 
 
 @store_view(Role.ADMIN)
