@@ -30,6 +30,16 @@ APP_DEMOS = (
     "dukkan.support.demo",
     "dukkan.inbox.demo",
     "dukkan.widget.demo",
+    "dukkan.knowledge.demo",
+    "dukkan.answers.demo",
+    "dukkan.licensing.demo",
+    "dukkan.email_channel.demo",
+    "dukkan.promotions.demo",
+    "dukkan.affiliates.demo",
+    "dukkan.marketing.demo",
+    "dukkan.hours.demo",
+    "dukkan.answerbot.demo",
+    "dukkan.callbacks.demo",
 )
 
 

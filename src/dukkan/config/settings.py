@@ -50,6 +50,16 @@ INSTALLED_APPS = [
     "dukkan.catalog",
     "dukkan.checkout",
     "dukkan.delivery",
+    "dukkan.knowledge",
+    "dukkan.answers",
+    "dukkan.licensing",
+    "dukkan.email_channel",
+    "dukkan.promotions",
+    "dukkan.affiliates",
+    "dukkan.marketing",
+    "dukkan.hours",
+    "dukkan.answerbot",
+    "dukkan.callbacks",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,11 @@ urlpatterns = [
     path("chat/", include("dukkan.realtime.urls")),  # the protocol's plain-HTTP fallback
     path("webhooks/", include("dukkan.checkout.webhook_urls")),  # payment providers
     path("dl/", include("dukkan.delivery.download_urls")),  # signed download links
+    path("kb/", include("dukkan.knowledge.public_urls")),  # search-as-you-type, sitemaps
+    path("answers/", include("dukkan.answers.public_urls")),  # FAQ suggestions for the widget
+    path("inbound-mail/", include("dukkan.email_channel.webhook_urls")),  # mail providers
+    path("newsletter/", include("dukkan.marketing.public_urls")),  # one-click unsubscribe
+    path("callbacks/", include("dukkan.callbacks.public_urls")),  # callback requests
     path("favicon.ico", RedirectView.as_view(url="/static/dukkan/favicon.svg", permanent=True)),
 ]
 
@@ -33,12 +38,27 @@ urlpatterns += i18n_patterns(
     path("dashboard/<str:store_slug>/orders/", include("dukkan.checkout.urls")),
     path("dashboard/<str:store_slug>/delivery/", include("dukkan.delivery.dashboard_urls")),
     path("dashboard/<str:store_slug>/widget/", include("dukkan.widget.dashboard_urls")),
+    path("dashboard/<str:store_slug>/knowledge/", include("dukkan.knowledge.urls")),
+    path("dashboard/<str:store_slug>/answers/", include("dukkan.answers.urls")),
+    path("dashboard/<str:store_slug>/licenses/", include("dukkan.licensing.urls")),
+    path("dashboard/<str:store_slug>/email/", include("dukkan.email_channel.urls")),
+    path("dashboard/<str:store_slug>/promotions/", include("dukkan.promotions.urls")),
+    path("dashboard/<str:store_slug>/affiliates/", include("dukkan.affiliates.urls")),
+    path("dashboard/<str:store_slug>/marketing/", include("dukkan.marketing.urls")),
+    path("dashboard/<str:store_slug>/hours/", include("dukkan.hours.urls")),
+    path("dashboard/<str:store_slug>/bot/", include("dukkan.answerbot.urls")),
+    path("dashboard/<str:store_slug>/callbacks/", include("dukkan.callbacks.urls")),
     path("dashboard/", include("dukkan.accounts.urls")),
     path("invitations/<str:token>/", account_views.accept_invitation, name="accept_invitation"),
     path("s/<str:store_slug>/", core_views.store_home, name="store_home"),
     path("s/<str:store_slug>/", include("dukkan.catalog.storefront_urls")),
     path("s/<str:store_slug>/checkout/", include("dukkan.checkout.storefront_urls")),
     path("s/<str:store_slug>/purchases/", include("dukkan.delivery.urls")),
+    path("s/<str:store_slug>/help/", include("dukkan.knowledge.helpcenter_urls")),
+    path("s/<str:store_slug>/licenses/", include("dukkan.licensing.storefront_urls")),
+    path("s/<str:store_slug>/offers/", include("dukkan.promotions.storefront_urls")),
+    path("s/<str:store_slug>/affiliates/", include("dukkan.affiliates.storefront_urls")),
+    path("s/<str:store_slug>/newsletter/", include("dukkan.marketing.storefront_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

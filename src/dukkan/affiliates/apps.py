@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class AffiliatesConfig(AppConfig):
+    name = "dukkan.affiliates"
+    label = "affiliates"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class AnswerbotConfig(AppConfig):
+    name = "dukkan.answerbot"
+    label = "answerbot"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class AnswersConfig(AppConfig):
+    name = "dukkan.answers"
+    label = "answers"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CallbacksConfig(AppConfig):
+    name = "dukkan.callbacks"
+    label = "callbacks"
+    default_auto_field = "django.db.models.BigAutoField"

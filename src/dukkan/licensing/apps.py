@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class LicensingConfig(AppConfig):
+    name = "dukkan.licensing"
+    label = "licensing"
+    default_auto_field = "django.db.models.BigAutoField"

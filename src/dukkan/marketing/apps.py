@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class MarketingConfig(AppConfig):
+    name = "dukkan.marketing"
+    label = "marketing"
+    default_auto_field = "django.db.models.BigAutoField"
