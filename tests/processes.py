@@ -56,7 +56,13 @@ def clean_environ(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+# CI runs the SQLite and the PostgreSQL pass side by side; each pass gets its own port offset
+# so two suites never race for the same port.
+PORT_OFFSET = int(os.environ.get("DUKKAN_TEST_PORT_OFFSET", "0"))
+
+
 def free_port(ports: range = PORTS) -> int:
+    ports = range(ports.start + PORT_OFFSET, ports.stop + PORT_OFFSET)
     for port in ports:
         with socket.socket() as probe:
             try:
