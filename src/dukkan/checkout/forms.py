@@ -44,12 +44,31 @@ class CheckoutForm(forms.Form):
     amount = forms.CharField(label=_("Your price"), max_length=30, required=False)
     quantity = forms.IntegerField(label=_("Quantity"), required=False, min_value=1, max_value=50)
     provider = forms.ChoiceField(label=_("Pay with"), widget=forms.RadioSelect)
+    coupon = forms.CharField(label=_("Coupon code"), max_length=64, required=False)
+    extras = forms.MultipleChoiceField(
+        label=_("Customers also buy"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    marketing_consent = forms.BooleanField(required=False)
+    offer = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
     def __init__(
-        self, *args: Any, providers: list[tuple[str, str]], currency: str, **kwargs: Any
+        self,
+        *args: Any,
+        providers: list[tuple[str, str]],
+        currency: str,
+        store_name: str = "",
+        extras: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.currency = currency
+        self.fields["extras"].choices = extras or []  # type: ignore[attr-defined]
+        self.fields["marketing_consent"].label = _("Email me news and offers from %(store)s") % {
+            "store": store_name
+        }
+        self.fields["coupon"].widget.attrs.update(
+            {"autocomplete": "off", "dir": "ltr", "autocapitalize": "characters"}
+        )
         self.fields["provider"].choices = providers  # type: ignore[attr-defined]
         if providers:
             self.fields["provider"].initial = providers[0][0]

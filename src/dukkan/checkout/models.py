@@ -109,6 +109,13 @@ class Order(StoreOwned):
         db_index=True,
     )
     refunded_minor = models.BigIntegerField(_("refunded"), default=0)
+    # Coupons, bundle and upgrade discounts together (the lines' discounts); VAT is computed
+    # on subtotal − discount.
+    discount_minor = models.BigIntegerField(_("discount"), default=0)
+    coupon_code = models.CharField(_("coupon code"), max_length=64, blank=True)
+    # The raw `dukkan_ref` cookie at checkout; the affiliates app parses it.
+    referral_code = models.CharField(max_length=200, blank=True)
+    marketing_consent = models.BooleanField(_("agreed to news and offers"), default=False)
     provider = models.CharField(_("payment method"), max_length=30)
     provider_reference = models.CharField(_("payment reference"), max_length=200, blank=True)
     # True while the order holds copies of limited products (released on cancel/failure).
@@ -137,6 +144,11 @@ class Order(StoreOwned):
         return f"#{self.number}"
 
     @property
+    def net_minor(self) -> int:
+        """What VAT is computed on: the lines as priced, less their discounts."""
+        return self.subtotal_minor - self.discount_minor
+
+    @property
     def refundable_minor(self) -> int:
         return self.total_minor - self.refunded_minor
 
@@ -158,6 +170,8 @@ class OrderLine(StoreOwned):
     unit_price_minor = models.BigIntegerField(_("unit price"))
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     total_minor = models.BigIntegerField(_("line total"))
+    # The coupon/bundle/upgrade discount on this line; what was paid is total − discount.
+    discount_minor = models.BigIntegerField(_("discount"), default=0)
     refunded = models.BooleanField(_("refunded"), default=False)
 
     class Meta:
@@ -167,6 +181,10 @@ class OrderLine(StoreOwned):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.title}"
+
+    @property
+    def net_minor(self) -> int:
+        return self.total_minor - self.discount_minor
 
 
 class OrderEvent(StoreOwned):

@@ -8,6 +8,7 @@ decide, so two webhooks, a buyer's return and the reconciliation job never doubl
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -44,6 +45,7 @@ from dukkan.checkout.selectors import selling_settings
 from dukkan.core.events import publish
 from dukkan.core.models import Store
 from dukkan.crm.services import upsert_contact
+from dukkan.promotions.services import CouponResult, DraftLine
 
 logger = logging.getLogger(__name__)
 
@@ -241,35 +243,42 @@ def enabled_providers(store: Store, settings: SellingSettings | None = None) -> 
     return [code for code in settings.providers or [] if code in registry.PROVIDERS]
 
 
-def start_checkout(
+@dataclass
+class Quote:
+    """An order priced on the server before it is written: its lines and totals."""
+
+    lines: list[DraftLine]
+    currency: str
+    on_sale: bool
+    subtotal_minor: int  # the lines as priced (sale prices included)
+    discount_minor: int  # coupon, bundle and offer discounts
+    totals: Totals  # VAT and total, on subtotal − discount
+    coupon: CouponResult | None = None
+    offer_data: dict[str, Any] | None = None
+
+
+def quote(
     store: Store,
     product: Product,
     *,
-    email: str,
-    name: str = "",
-    language: str = "en",
+    email: str = "",
     amount_minor: int | None = None,
     quantity: int = 1,
-    provider: str,
-    buyer: User | None = None,
-) -> Order:
-    """A pending order for one product, priced on the server, its copies reserved.
+    coupon_code: str = "",
+    extra_product_ids: Sequence[int] = (),
+    offer_token: str = "",
+    settings: SellingSettings | None = None,
+    check_buyer: bool = True,
+) -> Quote:
+    """Price `product` (and chosen cross-sells) with a coupon or offer, writing nothing.
 
-    `amount_minor` counts only for a pay-what-you-want product (at least the minimum);
-    `quantity` beyond what the product allows is ignored (one copy). Raises
-    `ValidationError` with a message for the buyer, `SoldOut` when no copy is left.
+    Raises `ValidationError` for a bad amount or offer, `CouponError` for a code that does not
+    apply (with `check_buyer=False`, the checks that need the buyer's email are left to the
+    order itself: a preview before the buyer typed it).
     """
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError as error:
-        raise ValidationError(_("Enter a valid email address."), code="email") from error
-    if product.store_id != store.pk or not product.is_sellable:
-        raise ValidationError(_("This product is not for sale."), code="not_for_sale")
-    settings = selling_settings(store)
-    if provider not in enabled_providers(store, settings):
-        raise ValidationError(_("Choose a payment method."), code="provider")
+    from dukkan.promotions import services as promotions
 
+    settings = settings or selling_settings(store)
     price = price_of(product)
     unit = price.amount_minor
     if price.pay_what_you_want and amount_minor is not None:
@@ -284,13 +293,98 @@ def start_checkout(
             raise ValidationError(_("That amount is too large."), code="too_large")
         unit = amount_minor
     quantity = allowed_quantity(product, quantity)
-    line_total = unit * quantity
-    totals = compute_totals(line_total, settings.vat_rate_bp, settings.prices_include_tax)
+    lines = [promotions.DraftLine(product, unit, quantity, on_sale=price.on_sale)]
+    offer_data: dict[str, Any] | None = None
+    if offer_token:
+        offer_data = promotions.apply_offer_token(store, offer_token, lines[0], email=email)
+    if extra_product_ids:
+        lines.extend(promotions.cross_sell_lines(store, product, extra_product_ids))
+    coupon = None
+    if coupon_code.strip():
+        coupon = promotions.apply_coupon(
+            store,
+            coupon_code,
+            lines,
+            email=email,
+            currency=price.currency,
+            check_buyer=check_buyer,
+        )
+        for line, discount in zip(lines, coupon.discounts, strict=True):
+            line.discount_minor += discount
+    subtotal = sum(line.gross_minor for line in lines)
+    discount_total = sum(line.discount_minor for line in lines)
+    totals = compute_totals(
+        subtotal - discount_total, settings.vat_rate_bp, settings.prices_include_tax
+    )
+    return Quote(
+        lines=lines,
+        currency=price.currency,
+        on_sale=price.on_sale,
+        subtotal_minor=subtotal,
+        discount_minor=discount_total,
+        totals=totals,
+        coupon=coupon,
+        offer_data=offer_data,
+    )
+
+
+def start_checkout(
+    store: Store,
+    product: Product,
+    *,
+    email: str,
+    name: str = "",
+    language: str = "en",
+    amount_minor: int | None = None,
+    quantity: int = 1,
+    provider: str,
+    buyer: User | None = None,
+    coupon_code: str = "",
+    referral_code: str = "",
+    marketing_consent: bool = False,
+    extra_product_ids: Sequence[int] = (),
+    offer_token: str = "",
+) -> Order:
+    """A pending order for one product (plus chosen cross-sells), priced on the server.
+
+    `amount_minor` counts only for a pay-what-you-want product (at least the minimum);
+    `quantity` beyond what the product allows is ignored (one copy). `extra_product_ids` are
+    the seller's cross-sell offers of `product` the buyer ticked (others are refused);
+    `coupon_code` is applied with `promotions` and its use counted in the same transaction;
+    `offer_token` is a signed upsell/upgrade offer locking a discount on `product`.
+    Raises `ValidationError` with a message for the buyer (`CouponError` for a code that
+    does not apply), `SoldOut` when no copy is left.
+    """
+    from dukkan.promotions import services as promotions
+
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise ValidationError(_("Enter a valid email address."), code="email") from error
+    if product.store_id != store.pk or not product.is_sellable:
+        raise ValidationError(_("This product is not for sale."), code="not_for_sale")
+    settings = selling_settings(store)
+    if provider not in enabled_providers(store, settings):
+        raise ValidationError(_("Choose a payment method."), code="provider")
+    priced = quote(
+        store,
+        product,
+        email=email,
+        amount_minor=amount_minor,
+        quantity=quantity,
+        coupon_code=coupon_code,
+        extra_product_ids=extra_product_ids,
+        offer_token=offer_token,
+        settings=settings,
+    )
+    lines, coupon, totals = priced.lines, priced.coupon, priced.totals
     contact = upsert_contact(store, email=email, name=name, language=language)
 
     with transaction.atomic():
-        if not reserve_copies(product, quantity):
-            raise SoldOut(product)
+        for line in lines:
+            if not reserve_copies(line.product, line.quantity):
+                raise SoldOut(line.product)
         order = Order.objects.create(
             store=store,
             number=_next_number(settings),
@@ -299,8 +393,12 @@ def start_checkout(
             contact=contact,
             buyer=buyer if buyer is not None and buyer.is_authenticated else None,
             language=language,
-            currency=price.currency,
-            subtotal_minor=totals.subtotal_minor,
+            currency=priced.currency,
+            subtotal_minor=priced.subtotal_minor,
+            discount_minor=priced.discount_minor,
+            coupon_code=coupon.coupon.code if coupon else "",
+            referral_code=(referral_code or "")[:200],
+            marketing_consent=bool(marketing_consent),
             tax_minor=totals.tax_minor,
             total_minor=totals.total_minor,
             vat_rate_bp=totals.vat_rate_bp,
@@ -308,30 +406,48 @@ def start_checkout(
             provider=provider,
             holds_copies=True,
         )
-        OrderLine.objects.create(
-            store=store,
-            order=order,
-            product=product,
-            title=product.title,
-            unit_price_minor=unit,
-            quantity=quantity,
-            total_minor=line_total,
+        OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    store=store,
+                    order=order,
+                    product=line.product,
+                    title=line.product.title,
+                    unit_price_minor=line.unit_minor,
+                    quantity=line.quantity,
+                    total_minor=line.gross_minor,
+                    discount_minor=line.discount_minor,
+                )
+                for line in lines
+            ]
         )
+        data: dict[str, Any] = {"provider": provider, "on_sale": priced.on_sale}
+        if coupon is not None:
+            data["coupon"] = coupon.coupon.code
+        if priced.offer_data:
+            data["offer"] = priced.offer_data
         record(
             order,
             to_status=S.PENDING,
             actor=order.buyer,
             actor_label="buyer",
             note="checkout",
-            data={"provider": provider, "on_sale": price.on_sale},
+            data=data,
         )
+        if coupon is not None:
+            # Last in the transaction: the coupon's row stays locked only until commit.
+            promotions.redeem(coupon, order)
     return order
 
 
 def _release(order: Order) -> None:
-    """Give the order's copies back to the limited products (the caller holds the lock)."""
+    """Give the order's copies and coupon use back (the caller holds the lock)."""
     if not order.holds_copies:
         return
+    if order.coupon_code:
+        from dukkan.promotions.services import release_for_order
+
+        release_for_order(order)
     for line in order.lines.select_related("product"):
         release_copies(line.product, line.quantity)
     order.holds_copies = False
@@ -351,6 +467,10 @@ def _reserve_again(order: Order) -> bool:
         taken.append(line)
     order.holds_copies = True
     order.save(update_fields=["holds_copies", "updated_at"])
+    if order.coupon_code:
+        from dukkan.promotions.services import retake_for_order
+
+        retake_for_order(order)
     return True
 
 
@@ -549,10 +669,12 @@ def confirm_bank_transfer(order: Order, by: User) -> Order:
 
 
 def line_refund_amount(order: Order, line: OrderLine) -> int:
-    """What refunding one line pays back: its total plus its share of VAT added on top."""
-    if order.tax_included or not order.subtotal_minor:
-        return line.total_minor
-    return line.total_minor + _div_half_up(line.total_minor * order.tax_minor, order.subtotal_minor)
+    """What refunding one line pays back: what was paid for it (after its discount) plus its
+    share of VAT added on top."""
+    paid = line.total_minor - line.discount_minor
+    if order.tax_included or not order.net_minor:
+        return paid
+    return paid + _div_half_up(paid * order.tax_minor, order.net_minor)
 
 
 def refund(

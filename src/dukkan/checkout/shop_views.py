@@ -26,6 +26,7 @@ from dukkan.checkout.payments.base import Outcome, ProviderError, Urls
 from dukkan.checkout.payments.test import SIGNATURE_HEADER, event_body, sign
 from dukkan.checkout.selectors import order_by_token, payments_of, selling_settings
 from dukkan.core.models import Store
+from dukkan.promotions.services import CouponError
 
 logger = logging.getLogger(__name__)
 TEST_DELAY_SECONDS = 20
@@ -70,13 +71,53 @@ def urls_for(order: Order, provider: str) -> Urls:
     )
 
 
-def _summary(store: Store, product: Product, unit_minor: int, quantity: int) -> services.Totals:
-    return services.totals_for(store, unit_minor * quantity)
+REFERRAL_COOKIE = "dukkan_ref"  # set and parsed by the affiliates app; copied onto the order
+
+
+def _extra_ids(form: CheckoutForm) -> list[int]:
+    if not form.is_bound or not form.is_valid():
+        return []
+    return [int(value) for value in form.cleaned_data.get("extras") or []]
+
+
+def _summary(
+    store: Store, product: Product, form: CheckoutForm, quantity: int, *, show_coupon: bool
+) -> tuple[services.Quote, str]:
+    """The summary beside the form: the order as it would be priced now, and why a code
+    typed (or brought by `?coupon=`) does not apply, if it does not."""
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    code = (data.get("coupon") if form.is_bound else form.initial.get("coupon")) or ""
+    offer = (data.get("offer") if form.is_bound else form.initial.get("offer")) or ""
+    email = (data.get("email") or "").strip().lower()
+    extras = _extra_ids(form)
+
+    def priced(coupon_code: str, offer_token: str, extra_ids: list[int]) -> services.Quote:
+        return services.quote(
+            store,
+            product,
+            email=email,
+            quantity=quantity,
+            coupon_code=coupon_code,
+            offer_token=offer_token,
+            extra_product_ids=extra_ids,
+            check_buyer=bool(email),
+        )
+
+    try:
+        return priced(code if show_coupon else "", offer, extras), ""
+    except ValidationError as error:
+        message = error.messages[0]
+    try:
+        return priced("", offer, extras), message
+    except ValidationError:
+        return priced("", "", []), message
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest, store_slug: str, product_slug: str) -> HttpResponse:
+    from dukkan.promotions.selectors import cross_sells_for
+
     store = _store(store_slug)
     product = product_for_sale(store, product_slug)
     if product is None:
@@ -85,17 +126,29 @@ def checkout(request: HttpRequest, store_slug: str, product_slug: str) -> HttpRe
     choices = provider_choices(store, price.currency)
     quantity_allowed = services.MAX_QUANTITY.get(ProductKind(product.kind), 1) > 1
     remaining = remaining_quantity(product)
+    offers = cross_sells_for(store, product)
     form = CheckoutForm(
         request.POST or None,
         providers=choices,
         currency=price.currency,
-        initial={"email": getattr(request.user, "email", ""), "quantity": 1},
+        store_name=store.name,
+        extras=[(str(offer.product.pk), offer.product.title) for offer in offers],
+        initial={
+            "email": getattr(request.user, "email", ""),
+            "quantity": 1,
+            "coupon": request.GET.get("coupon", "")[:64],
+            "offer": request.GET.get("offer", "")[:1000],
+        },
     )
     sold_out_message = ""
     if remaining == 0:
         sold_out_message = _("Sorry, “%(title)s” is sold out.") % {"title": product.title}
     status = 200
-    if request.method == "POST" and not sold_out_message:
+    applying = request.method == "POST" and "apply" in request.POST
+    if request.method == "POST" and applying:
+        # “Apply” only re-prices the summary; nothing is written.
+        status = 200 if form.is_valid() else 400
+    elif request.method == "POST" and not sold_out_message:
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -109,10 +162,18 @@ def checkout(request: HttpRequest, store_slug: str, product_slug: str) -> HttpRe
                     quantity=(data["quantity"] or 1) if quantity_allowed else 1,
                     provider=data["provider"],
                     buyer=request.user if request.user.is_authenticated else None,
+                    coupon_code=data["coupon"] or "",
+                    referral_code=request.COOKIES.get(REFERRAL_COOKIE, "")[:200],
+                    marketing_consent=bool(data["marketing_consent"]),
+                    extra_product_ids=_extra_ids(form),
+                    offer_token=data["offer"] or "",
                 )
             except services.SoldOut as error:
                 sold_out_message = error.messages[0]
                 status = 409
+            except CouponError as error:
+                form.add_error("coupon", error)
+                status = 400
             except ValidationError as error:
                 form.add_error(None, error)
                 status = 400
@@ -126,7 +187,12 @@ def checkout(request: HttpRequest, store_slug: str, product_slug: str) -> HttpRe
     quantity = 1
     if quantity_allowed and form.is_bound and form.is_valid():
         quantity = form.cleaned_data.get("quantity") or 1
-    totals = _summary(store, product, price.amount_minor, quantity)
+    coupon_errors = form.errors.get("coupon") if form.is_bound else None
+    summary, coupon_message = _summary(
+        store, product, form, quantity, show_coupon=not coupon_errors
+    )
+    if coupon_errors:
+        coupon_message = ""
     response = render(
         request,
         "checkout/checkout.html",
@@ -135,7 +201,10 @@ def checkout(request: HttpRequest, store_slug: str, product_slug: str) -> HttpRe
             "product": product,
             "price": price,
             "form": form,
-            "totals": totals,
+            "totals": summary.totals,
+            "summary": summary,
+            "coupon_message": coupon_message,
+            "cross_sells": offers,
             "selling": settings_,
             "quantity_allowed": quantity_allowed,
             "remaining": remaining,
