@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from dukkan.email_channel import webhooks
 
 app_name = "email_channel_webhook"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("mailgun/", webhooks.mailgun, name="mailgun"),
+    path("postmark/", webhooks.postmark, name="postmark"),
+    path("postmark/<str:token>/", webhooks.postmark, name="postmark_token"),
+]
