@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from dukkan.knowledge import helpcenter_views as views
 
 app_name = "knowledge_helpcenter"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.home, name="home"),
+    path("search/", views.search_page, name="search"),
+    path("c/<str:category_slug>/", views.category_page, name="category"),
+    path("<str:slug>/", views.article_page, name="article"),
+    path("<str:slug>/feedback/", views.feedback, name="feedback"),
+]

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from dukkan.knowledge import public_views as views
 
 app_name = "knowledge_public"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("<str:store_slug>/search", views.search_json, name="search"),
+    path("<str:store_slug>/sitemap.xml", views.sitemap, name="sitemap"),
+]
