@@ -53,6 +53,7 @@ class Price:
     regular_minor: int
     pay_what_you_want: bool = False
     min_price_minor: int | None = None  # pay what you want: the least accepted (0 = free)
+    sale_name: str = ""  # a store-wide sale's name (Black Friday, Nowruz…) when it sets the price
 
     @property
     def is_free(self) -> bool:
@@ -78,6 +79,20 @@ def price_of(product: Product, now: datetime | None = None) -> Price:
     compare_at = max(candidates) if candidates else None
     if compare_at is not None and compare_at <= amount:
         compare_at = None
+    sale_ends_at = product.sale_ends_at if on_sale else None
+    sale_name = ""
+    # A store-wide sale (promotions) applies where it gives a lower price than the product's
+    # own; pay-what-you-want and free products keep their price.
+    if not product.pay_what_you_want and regular > 0:
+        from dukkan.promotions.pricing import store_sale_for
+
+        window = store_sale_for(product.store_id, product.pk, now)
+        if window is not None and window.price(regular) < amount:
+            amount = window.price(regular)
+            on_sale = True
+            sale_ends_at = window.ends_at
+            sale_name = window.name
+            compare_at = max(product.compare_at_minor or 0, regular) or None
     minimum = None
     if product.pay_what_you_want:
         minimum = product.min_price_minor or 0
@@ -88,10 +103,11 @@ def price_of(product: Product, now: datetime | None = None) -> Price:
         currency=product.store.currency,
         compare_at_minor=compare_at,
         on_sale=on_sale,
-        sale_ends_at=product.sale_ends_at if on_sale else None,
+        sale_ends_at=sale_ends_at,
         regular_minor=regular,
         pay_what_you_want=product.pay_what_you_want,
         min_price_minor=minimum,
+        sale_name=sale_name,
     )
 
 
