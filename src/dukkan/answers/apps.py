@@ -7,3 +7,6 @@ class AnswersConfig(AppConfig):
     name = "dukkan.answers"
     label = "answers"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dukkan.answers import handlers  # noqa: F401  (subscribes to knowledge and support)
