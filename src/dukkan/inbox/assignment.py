@@ -91,10 +91,14 @@ def auto_assign(conversation_id: int, online_user_ids: Iterable[int]) -> User | 
 
 
 def waiting_conversations(store: Store) -> list[int]:
-    """Unassigned open conversations, oldest first: the queue an agent coming online takes from."""
+    """Unassigned open conversations, oldest first: the queue an agent coming online takes from
+    (without those the answer bot still holds)."""
+    from dukkan.answerbot.selectors import exclude_held
+
     return list(
-        scoped(Conversation, store)
-        .filter(assignee__isnull=True, status=Status.OPEN)
+        exclude_held(
+            store, scoped(Conversation, store).filter(assignee__isnull=True, status=Status.OPEN)
+        )
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:200]
     )
@@ -104,8 +108,10 @@ def drain_queue(store: Store, online_user_ids: Iterable[int]) -> int:
     """Assign waiting conversations while someone online has room; how many were assigned."""
     online = list(online_user_ids)
     assigned = 0
+    from dukkan.answerbot.routing import assign  # team and language first, then the rotation
+
     for conversation_id in waiting_conversations(store):
-        if auto_assign(conversation_id, online) is None:
+        if assign(conversation_id, online) is None:
             break
         assigned += 1
     return assigned

@@ -6,7 +6,7 @@ import logging
 
 from dukkan.core.events import subscribe
 from dukkan.core.models import Store
-from dukkan.inbox.assignment import auto_assign, drain_queue
+from dukkan.inbox.assignment import drain_queue
 from dukkan.realtime.events import AgentPresenceChanged
 from dukkan.support.events import ConversationStarted, ConversationStatusChanged
 
@@ -25,7 +25,11 @@ def assign_new_conversation(event: ConversationStarted) -> None:
     store = Store.objects.filter(pk=event.store_id).first()
     if store is None:
         return
-    agent = auto_assign(event.conversation_id, online_agent_ids(store))
+    # Routing by team and language first (answerbot), then this app's rules; a conversation
+    # the answer bot still holds waits until it hands over.
+    from dukkan.answerbot.routing import assign
+
+    agent = assign(event.conversation_id, online_agent_ids(store))
     if agent is None:
         logger.info(
             "conversation waits in the queue",

@@ -551,6 +551,46 @@ def post_note(
     return posted
 
 
+def post_system(
+    conversation: Conversation,
+    *,
+    body: str,
+    data: dict[str, object],
+    visible: bool = True,
+    client_id: str = "",
+) -> Posted:
+    """A message by the system (the answer bot, callbacks): `visible` to the customer as a
+    message, or for the agents only as a note. `data` says what it is (e.g. {"bot": ...}).
+    Not a human reply: first-response figures and unread counters stay as they are."""
+    body = _check_body(body, attachment=None)
+    client_id = _check_client_id(client_id)
+    kind = EventKind.MESSAGE if visible else EventKind.NOTE
+    result: list[Posted] = []
+
+    def change(locked: Conversation) -> list[ConversationEvent]:
+        existing = _retry_of(locked, client_id, kind=kind, author_kind=AuthorKind.SYSTEM)
+        if existing is not None:
+            result.append(Posted(existing, False))
+            return []
+        event = _new_event(
+            locked,
+            kind=kind,
+            author_kind=AuthorKind.SYSTEM,
+            body=body,
+            client_id=client_id,
+            data=data,
+        )
+        if visible:
+            locked.last_message_at = timezone.now()
+            locked.last_message_preview = _preview(body, None)
+            locked.last_message_author = AuthorKind.SYSTEM
+        result.append(Posted(event, True))
+        return [event]
+
+    _change(conversation, change, list_changed=False, client_id=client_id)
+    return result[0]
+
+
 def _check_agent(store: Store, user: User | None) -> None:
     if user is None or not Membership.objects.filter(store=store, user=user).exists():
         raise ValidationError(_("Only the store's team can do this."), code="forbidden")

@@ -60,4 +60,11 @@ def texts() -> dict[str, str]:
         "start": _("Start the chat"),
         "resolved": _("This conversation was closed. Write again any time."),
         "unread": _("unread messages: %(count)s"),
+        **_support_texts(),
     }
+
+
+def _support_texts() -> dict[str, str]:
+    from dukkan.answerbot.widget_api import texts as support  # bot, queue, callbacks, ratings
+
+    return support()

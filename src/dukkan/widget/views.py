@@ -181,6 +181,12 @@ def _unauthorised() -> JsonResponse:
 # -- config -------------------------------------------------------------------------------------
 
 
+def support_config(store: Store, language: str) -> dict[str, Any]:
+    from dukkan.answerbot.widget_api import config as support
+
+    return support(store, language)
+
+
 def agents_online(store: Store) -> bool:
     """Is a human of the store's team online now (realtime's presence)?"""
     return bool(online_agents(store))
@@ -210,6 +216,7 @@ def config(request: HttpRequest, store: Store) -> HttpResponse:
             "attachment_types": sorted(ATTACHMENT_TYPES),
         },
         "texts": texts.texts(),
+        "support": support_config(store, language),  # bot, hours, callbacks (answerbot)
     }
     response = JsonResponse(body)
     # Asked on every page of the host site: browsers may keep it briefly (online status too).

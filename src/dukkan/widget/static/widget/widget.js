@@ -155,6 +155,7 @@
     p.appendChild(h);
     ui.conn = attrs(el("div", "cn"), { role: "status", hidden: "" });
     p.appendChild(ui.conn);
+    supportBar(p);
     ui.form = attrs(el("form", "pf"), { hidden: "", novalidate: "" });
     p.appendChild(ui.form);
     ui.log = attrs(el("ol", "lg"), { role: "log", "aria-live": "polite", "aria-label": t("messages") });
@@ -332,13 +333,15 @@
     if (ev.kind === "message") {
       var mine = ev.author.kind === "visitor";
       if (mine) dropOutbox(ev.client_id);
-      render(mine && ev.client_id ? ev.client_id : c + ":" + f.seq, { mine: mine, body: ev.body, conv: c, seq: f.seq, attachment: ev.attachment, author: ev.author.name });
+      var rm = render(mine && ev.client_id ? ev.client_id : c + ":" + f.seq, { mine: mine, body: ev.body, conv: c, seq: f.seq, attachment: ev.attachment, author: ev.author.name });
+      if (!mine) supportMessage(rm, ev, c, f.seq);
       if (!mine) { notify(); showTyping(null); delivered(c); }
       if (mine) sset("prechat", true);
     } else if (ev.kind === "receipt" && ev.data.side === "agent") {
       readBy[c] = Math.max(readBy[c] || 0, ev.data.read_seq || 0); restate();
     } else if (ev.kind === "status" && ev.data.to === "resolved") {
       addSystem(t("resolved"));
+      supportResolved(c);
     }
   }
   var deliveredTimer;
@@ -436,6 +439,164 @@
     clearTimeout(typingTimer);
     ui.typing.textContent = !f || !f.on ? "" : f.author && f.author.name ? t("typing_named", { name: f.author.name }) : t("typing");
     if (f && f.on) typingTimer = setTimeout(function () { ui.typing.textContent = ""; }, 8000);
+  }
+
+  /* ---- support tools (dukkan.answerbot): the one-tap "talk to a person", the bot's answers
+     with "did this solve it?", the queue and the honest wait, callbacks, ratings. Endpoints
+     under /callbacks/<store>/; hooked in from build() and apply() only. ---- */
+  var SUP_CSS = [
+    ".sb{display:flex;gap:6px;align-items:center;justify-content:space-between;padding:6px 10px;border-block-end:1px solid #e5e7eb;background:#f9fafb}",
+    ".sb button,.ask button,.cb button,.rt button{font:inherit;font-size:13px;border-radius:8px;border:1px solid #d1d5db;background:#fff;color:inherit;padding:5px 10px;cursor:pointer}",
+    ".sb .hb{background:var(--a);color:#fff;border-color:transparent;font-weight:600}",
+    ".qs{font-size:12.5px;color:#374151;padding:6px 12px;background:#fffbeb;border-block-end:1px solid #fde68a}",
+    ".m.bot .x{border-color:#c7d2fe;background:#eef2ff}.m.bot .x strong{display:block}.m.bot .x a{display:inline-block;margin-block-start:4px;text-decoration:underline}",
+    ".ask{display:flex;gap:6px;align-items:center;font-size:13px;margin-block-start:4px;flex-wrap:wrap}",
+    ".cb,.rt{display:flex;flex-direction:column;gap:6px;padding:10px 12px;border-block-start:1px solid #e5e7eb;font-size:13px}",
+    ".cb input,.cb textarea,.rt textarea{font:inherit;padding:6px 8px;border:1px solid #d1d5db;border-radius:8px}",
+    ".cb .fe{color:#b91c1c}.rt .sc{display:flex;gap:4px}.rt .sc button[aria-pressed=true]{background:var(--a);color:#fff}"
+  ].join("");
+  function supApi(path) { return BASE + "/callbacks/" + encodeURIComponent(SLUG) + "/" + path; }
+  var supPoll = 0, supAsk = null, supRated = {};
+  function supportBar(p) {
+    var st = el("style"); st.textContent = SUP_CSS; p.appendChild(st);
+    var bar = el("div", "sb");
+    ui.human = attrs(el("button", "hb", t("talk_to_person")), { type: "button", "data-action": "talk-to-person" });
+    ui.human.addEventListener("click", talkToPerson);
+    ui.cbOpen = attrs(el("button", "", t("callback")), { type: "button", "data-action": "callback", hidden: "" });
+    ui.cbOpen.addEventListener("click", callbackForm);
+    bar.appendChild(ui.human); bar.appendChild(ui.cbOpen);
+    p.appendChild(bar);
+    ui.queue = attrs(el("div", "qs"), { role: "status", "aria-live": "polite", hidden: "" });
+    p.appendChild(ui.queue);
+    var s = cfg.support || {};
+    if (s.open === false) { showQueueText(s.back_text); ui.cbOpen.hidden = false; }
+  }
+  function showQueueText(text) { ui.queue.textContent = text || ""; ui.queue.hidden = !text; }
+  function supFollow(c) {
+    // A conversation made over HTTP (the button, a callback): follow it on the live link.
+    if (!c || conv === c) return;
+    conv = c; sset("conv", c);
+    if (link && link.ready && link.out) link.out({ type: "subscribe", conversation: c, after: seqs[c] || 0 });
+  }
+  function talkToPerson() {
+    ui.human.disabled = true;
+    ensureSession().then(function () {
+      return json("POST", supApi("person") + "?lang=" + LANG, { token: token, conversation: conv || null });
+    }).then(function (d) {
+      start(); supFollow(d.conversation); showStatusOf(d);
+    }, function (e) { error((e.data && e.data.error && e.data.error.message) || t("unavailable")); })
+      .then(function () { ui.human.disabled = false; });
+  }
+  function showStatusOf(d) {
+    clearTimeout(supPoll); supPoll = 0;
+    if (d.state === "waiting") {
+      showQueueText(d.open === false ? [d.text, d.back_text].join(" ") : d.text);
+      supPoll = setTimeout(pollQueue, 10000);
+    } else showQueueText(d.open === false ? d.back_text : "");
+    ui.cbOpen.hidden = d.open !== false && d.state !== "waiting";
+    if (d.rate && d.conversation && !supRated[d.conversation]) askRating(d.conversation);
+  }
+  function pollQueue() {
+    if (!token) return;
+    json("GET", supApi("status") + "?lang=" + LANG + "&token=" + encodeURIComponent(token) + "&conversation=" + (conv || "")).then(showStatusOf, function () {
+      supPoll = setTimeout(pollQueue, 20000);
+    });
+  }
+  function supportMessage(m, ev, c, seq) {
+    if (supAsk && (!ev.data || !ev.data.bot || ev.data.bot.kind !== "answer")) { supAsk.remove(); supAsk = null; }
+    if (ev.author.kind === "agent") { clearTimeout(supPoll); showQueueText(""); return; }
+    var b = ev.data && ev.data.bot;
+    if (!b || !m) return;
+    m.node.classList.add("bot");
+    if (b.kind === "answer") {
+      var x = m.node.querySelector(".x"); x.textContent = "";
+      x.appendChild(el("strong", "", b.title)); x.appendChild(el("div", "", b.snippet));
+      var url = /^\//.test(b.url || "") ? BASE + b.url : b.url;
+      if (/^https?:\/\//.test(url || "")) x.appendChild(attrs(el("a", "", t("read_more")), { href: url, target: "_blank", rel: "noopener noreferrer" }));
+      m.node.insertBefore(el("div", "s", b.label || t("automatic")), m.node.firstChild);
+      if (b.ask) askSolved(m, c);
+    } else {
+      m.node.insertBefore(el("div", "s", t("automatic")), m.node.firstChild);
+      if (b.kind === "handover") pollQueue();
+    }
+  }
+  function askSolved(m, c) {
+    if (supAsk) supAsk.remove();
+    var row = supAsk = el("div", "ask");
+    row.appendChild(el("span", "", t("solved_q")));
+    [["yes", true], ["no", false]].forEach(function (o) {
+      var b = attrs(el("button", "", t(o[0])), { type: "button", "data-solved": String(o[1]) });
+      b.addEventListener("click", function () {
+        row.remove(); supAsk = null;
+        json("POST", supApi("feedback") + "?lang=" + LANG, { token: token, conversation: c, solved: o[1] }).then(showStatusOf, function (e) {
+          error((e.data && e.data.error && e.data.error.message) || t("unavailable"));
+        });
+      });
+      row.appendChild(b);
+    });
+    m.node.appendChild(row); scroll();
+  }
+  function supportResolved(c) {
+    json("GET", supApi("status") + "?lang=" + LANG + "&token=" + encodeURIComponent(token) + "&conversation=" + c).then(showStatusOf, function () {});
+  }
+  function callbackForm() {
+    if (ui.cb) { ui.cb.hidden = false; return; }
+    var f = ui.cb = attrs(el("form", "cb"), { novalidate: "" }), id = uid();
+    f.appendChild(el("div", "", t("callback_intro")));
+    var fields = { phone: ["tel", t("phone")], topic: ["text", t("topic")], email: ["email", t("email") + " " + t("optional")], window_start: ["datetime-local", t("window_from")], window_end: ["datetime-local", t("window_to")] };
+    Object.keys(fields).forEach(function (k) {
+      var l = el("label", "", fields[k][1]);
+      var i = attrs(el("input"), { name: k, type: fields[k][0] });
+      if (k === "phone" || k === "email") i.setAttribute("dir", "ltr");
+      l.appendChild(i); l.appendChild(attrs(el("span", "fe"), { "data-error": k })); f.appendChild(l);
+    });
+    var row = el("div", "ask"), send = attrs(el("button", "", t("book")), { type: "submit" }), cancel = attrs(el("button", "", t("cancel")), { type: "button" });
+    row.appendChild(send); row.appendChild(cancel); f.appendChild(row);
+    var general = attrs(el("div", "fe"), { role: "alert" }); f.appendChild(general);
+    cancel.addEventListener("click", function () { f.hidden = true; });
+    f.onsubmit = function (e) {
+      e.preventDefault(); send.disabled = true;
+      var data = { token: "", conversation: conv || null, client_id: id };
+      ["phone", "topic", "email"].forEach(function (k) { data[k] = f.elements[k].value.trim(); });
+      ["window_start", "window_end"].forEach(function (k) { var v = f.elements[k].value; data[k] = v ? new Date(v).toISOString() : ""; });
+      Array.prototype.forEach.call(f.querySelectorAll("[data-error]"), function (n) { n.textContent = ""; });
+      general.textContent = "";
+      ensureSession().then(function () {
+        data.token = token;
+        return json("POST", supApi("request") + "?lang=" + LANG, data);
+      }).then(function (d) {
+        f.remove(); ui.cb = null;
+        addSystem(t("booked", { phone: d.phone, when: d.deadline_text }));
+      }, function (e) {
+        var err = (e.data && e.data.error) || {}, fe = err.fields || {}, shown = false;
+        Object.keys(fe).forEach(function (k) { var n = f.querySelector("[data-error=" + (k === "window" ? "window_start" : k) + "]"); if (n) { n.textContent = fe[k]; shown = true; } });
+        if (!shown) general.textContent = err.message || t("unavailable");
+      }).then(function () { send.disabled = false; });
+    };
+    ui.panel.insertBefore(f, ui.composer);
+    f.elements.phone.focus();
+  }
+  function askRating(c) {
+    if (ui.rt) return;
+    var f = ui.rt = el("form", "rt"), score = 0, sc = el("div", "sc");
+    f.appendChild(el("strong", "", t("rate_q")));
+    for (var i = 1; i <= 5; i++) (function (n) {
+      var b = attrs(el("button", "", String(n)), { type: "button", "aria-pressed": "false", "aria-label": t("rate_star", { score: n }) });
+      b.addEventListener("click", function () { score = n; Array.prototype.forEach.call(sc.children, function (x, j) { x.setAttribute("aria-pressed", String(j + 1 === n)); }); });
+      sc.appendChild(b);
+    })(i);
+    f.appendChild(sc);
+    var note = attrs(el("textarea"), { rows: "2", maxlength: "2000", placeholder: t("rate_comment"), "aria-label": t("rate_comment"), dir: "auto" });
+    f.appendChild(note);
+    var send = attrs(el("button", "", t("rate_send")), { type: "submit" }), msg = attrs(el("div", "fe"), { role: "alert" });
+    f.appendChild(send); f.appendChild(msg);
+    f.onsubmit = function (e) {
+      e.preventDefault();
+      json("POST", supApi("rate") + "?lang=" + LANG, { token: token, conversation: c, score: score, comment: note.value }).then(function () {
+        supRated[c] = true; f.remove(); ui.rt = null; addSystem(t("rated"));
+      }, function (e2) { msg.textContent = (e2.data && e2.data.error && e2.data.error.message) || t("unavailable"); });
+    };
+    ui.panel.insertBefore(f, ui.composer);
   }
 
   /* ---- session: a signed visitor token, kept in localStorage per store ---- */
