@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from dukkan.affiliates import storefront_views
 
 app_name = "affiliates_storefront"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", storefront_views.join, name="join"),
+    path("dashboard/", storefront_views.dashboard, name="dashboard"),
+]

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # ?ref=CODE on store pages: affiliate click + referral cookie (affiliates app).
+    "dukkan.affiliates.middleware.ReferralMiddleware",
 ]
 
 ROOT_URLCONF = "dukkan.config.urls"
