@@ -26,6 +26,7 @@ _PERMISSIVE = {"ascii", "latin_1", "iso8859_1", "cp1252", "iso8859_15"}
 _ARABIC_CODECS = ("cp1256", "iso8859_6", "cp720", "cp864")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LETTER = re.compile(r"[^\W\d_]")
+PART_LIMIT = 10 * 1024 * 1024  # parts larger than support's attachment limit are not decoded
 _ID = re.compile(r"<([^<>\s]{1,450})>")
 
 
@@ -36,6 +37,10 @@ class Part:
     data: bytes
     inline: bool = False
     content_id: str = ""
+    size: int = 0  # set (with empty data) for a part too large to decode
+
+    def __post_init__(self) -> None:
+        self.size = self.size or len(self.data)
 
 
 @dataclass
@@ -69,11 +74,19 @@ def codec_name(charset: str | None) -> str | None:
         return None
 
 
+_ODD = re.compile(r"[\u0080-\u00ff\u2000-\u2bff]")  # symbols a mis-decoding leaves behind
+
+
 def _arabic_share(text: str) -> float:
+    """How Arabic a decoding reads: Arabic letters, less stray symbols, plus a bonus for the
+    article "ال" (the commonest bigram), which a wrong single-byte table rarely produces."""
     letters = _LETTER.findall(text)
     if not letters:
         return 0.0
-    return len(_ARABIC.findall(text)) / len(letters)
+    arabic = len(_ARABIC.findall(text))
+    odd = len(_ODD.findall(text))
+    words = max(1, len(text.split()))
+    return (arabic - 2 * odd) / (len(letters) + odd) + 0.2 * text.count("ال") / words
 
 
 def decode_text(data: bytes, declared: str | None, problems: list[str] | None = None) -> str:
@@ -103,7 +116,7 @@ def decode_text(data: bytes, declared: str | None, problems: list[str] | None = 
         share = _arabic_share(text)
         if share > best_arabic[1]:
             best_arabic = (text, share)
-    if best_arabic[1] >= 0.6:
+    if best_arabic[1] >= 0.5:
         if codec:
             notes.append(f"text labelled {declared} read as Arabic")
         return best_arabic[0]
@@ -324,6 +337,18 @@ def parse(raw: bytes) -> Parsed:
     for part in _walk(message, problems):
         ctype = part.get_content_type()
         disposition = (part.get_content_disposition() or "").lower()
+        encoded = part.get_payload(decode=False)
+        if isinstance(encoded, str) and len(encoded) > PART_LIMIT * 4 // 3 + 4096:
+            # Far over any attachment limit: not decoded at all (the raw message keeps it).
+            parsed.attachments.append(
+                Part(
+                    name=_filename(part) or "attachment",
+                    content_type=ctype,
+                    data=b"",
+                    size=len(encoded) * 3 // 4,
+                )
+            )
+            continue
         try:
             data = part.get_payload(decode=True)
         except Exception:

@@ -37,6 +37,7 @@ from dukkan.email_channel.models import (
 from dukkan.email_channel.quotes import normalise_subject
 from dukkan.support import services as support
 from dukkan.support.models import (
+    ATTACHMENT_LIMIT,
     MESSAGE_LIMIT,
     AuthorKind,
     Channel,
@@ -48,7 +49,8 @@ from dukkan.support.models import (
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_SIZE = 64 * 1024 * 1024  # bytes of one raw message, at every entrance
+# Bytes of one raw message, at every entrance: room for a 50 MB file in base64.
+MAX_MESSAGE_SIZE = 80 * 1024 * 1024
 RATE_WINDOW = timedelta(minutes=10)
 RATE_LIMIT = 30  # messages one sender may send to one store per window
 
@@ -193,13 +195,17 @@ def receive(
     return stored
 
 
+_PARSED_FIELDS = ["message_id", "sender", "subject", "html", "quoted", "attempts"]
+
+
 def _finish(row: InboundMessage, status: str, reason: str = "", **fields: object) -> InboundMessage:
     row.status = status
     row.reason = reason[:500]
     row.processed_at = timezone.now()
     for name, value in fields.items():
         setattr(row, name, value)
-    row.save()
+    # Never rewrite the (possibly huge) raw bytes: they were committed on arrival.
+    row.save(update_fields=_PARSED_FIELDS + ["status", "reason", "processed_at", *fields])
     level = logging.WARNING if status == InboundStatus.FAILED else logging.INFO
     logger.log(
         level,
@@ -422,6 +428,12 @@ def _attachments(
     saved = []
     skipped: list[str] = []
     for part in parsed.attachments[:20]:
+        if part.size > ATTACHMENT_LIMIT:
+            limit = _("A file may be at most %(limit)s MB.") % {
+                "limit": ATTACHMENT_LIMIT // (1024 * 1024)
+            }
+            skipped.append(f"{part.name}: {limit}")
+            continue
         upload = SimpleUploadedFile(part.name, part.data, content_type=part.content_type)
         try:
             attachment = support.save_attachment(
