@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from dukkan.knowledge import helpcenter_views as views
+import dukkan.knowledge.helpcenter_views as views
 
 app_name = "knowledge_helpcenter"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from dukkan.knowledge import public_views as views
+import dukkan.knowledge.public_views as views
 
 app_name = "knowledge_public"
 

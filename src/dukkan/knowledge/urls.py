@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from dukkan.knowledge import views
 
 app_name = "knowledge"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.article_list, name="list"),
+    path("new/", views.article_new, name="new"),
+    path("preview/", views.preview, name="preview"),
+    path("<int:pk>/", views.article_edit, name="edit"),
+    path("<int:pk>/read/", views.article_read, name="read"),
+    path("<int:pk>/delete/", views.article_delete, name="delete"),
+    path("<int:pk>/revisions/", views.revisions, name="revisions"),
+    path("<int:pk>/revisions/<int:number>/restore/", views.restore, name="restore"),
+    path("categories/", views.categories, name="categories"),
+    path("categories/<int:pk>/", views.category_edit, name="category"),
+    path("categories/<int:pk>/delete/", views.category_delete, name="category_delete"),
+    path("import/", views.import_page, name="import"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
+    path("export/", views.export, name="export"),
+]
