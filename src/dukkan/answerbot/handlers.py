@@ -11,15 +11,23 @@ from dukkan.support.events import ConversationStatusChanged, MessagePosted
 logger = logging.getLogger(__name__)
 
 
-@subscribe(MessagePosted)
+@subscribe(MessagePosted, as_task=True)
 def bot_turn(event: MessagePosted) -> None:
-    """Right after the commit, in-process: the customer sees the answer (or the hand-over) at
-    once, and auto-assignment never races the bot for a conversation it still holds."""
+    """In the worker, like the FAQ matching: the customer's send is never slowed down by the
+    bot. Auto-assignment does not race it: a store's bot holds a new conversation until the
+    bot hands it over (`selectors.held_by_bot`)."""
     from dukkan.answerbot import services
 
     if event.author_kind == "visitor":
         services.on_customer_message(event.conversation_id, event.seq)
-    elif event.author_kind == "agent":
+
+
+@subscribe(MessagePosted)
+def human_reply(event: MessagePosted) -> None:
+    """A person replied: the bot steps aside for good; the time to the first reply counts."""
+    from dukkan.answerbot import services
+
+    if event.author_kind == "agent":
         services.on_agent_message(event.conversation_id, at=event.occurred_at)
 
 

@@ -39,6 +39,10 @@ def bot_enabled(store: Store) -> bool:
     return scoped(BotSettings, store).filter(enabled=True).exists()
 
 
+def bot_enabled_for(store_id: int) -> bool:
+    return BotSettings.objects.filter(store_id=store_id, enabled=True).exists()
+
+
 def session_of(conversation: Conversation) -> BotSession | None:
     return scoped(BotSession, conversation.store).filter(conversation=conversation).first()
 
