@@ -22,7 +22,7 @@ from dukkan.answers.models import AnswerSettings, LearnedPhrasing
 class Entry:
     """What a match needs to answer without another query: the matcher and the articles."""
 
-    version: int
+    version: tuple[str, int]
     matcher: engine.HybridMatcher
     titles: dict[int, str]
     urls: dict[int, str]
@@ -36,13 +36,17 @@ _guard = threading.Lock()
 SNIPPET_LENGTH = 200
 
 
-def current_version(store_id: int) -> int:
-    version = (
+def current_version(store_id: int) -> tuple[str, int]:
+    """The store's index identity: one indexed row read per match."""
+    row = (
         AnswerSettings.objects.filter(store_id=store_id)
-        .values_list("index_version", flat=True)
+        .values_list("index_key", "index_version")
         .first()
     )
-    return int(version or 0)
+    if row is None:
+        settings, _created = AnswerSettings.objects.get_or_create(store_id=store_id)
+        row = (settings.index_key, settings.index_version)
+    return (str(row[0]), int(row[1]))
 
 
 def bump(store_id: int) -> None:
@@ -69,7 +73,7 @@ def _cut(text: str, length: int = SNIPPET_LENGTH) -> str:
     return cut.rstrip(" ,.;:،؛") + "…"
 
 
-def _build(store_id: int, version: int, normalised: bool) -> Entry:
+def _build(store_id: int, version: tuple[str, int], normalised: bool) -> Entry:
     from dukkan.knowledge.selectors import articles_for_matching
 
     articles = [a for a in articles_for_matching(store_id) if a.status == "published"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,9 @@ class AnswerSettings(StoreOwned):
     )
     window_hours = models.PositiveSmallIntegerField(_("within (hours)"), default=24)
     index_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # With the version, names one build of the index: a new store that reuses a deleted one's
+    # id (SQLite may) never gets the old store's cached index.
+    index_key = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["store"], name="answers_settings_once")]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from dukkan.answers import clustering, index
-from dukkan.answers.models import AnswerSettings, AskedQuestion, Deflection
+from dukkan.answers.models import AnswerSettings, AskedQuestion, Deflection, LearnedPhrasing
 from dukkan.core.models import Store
 from dukkan.core.tenancy import scoped
 
@@ -109,3 +111,96 @@ def unanswered_groups(store: Store, *, days: int = 30, limit: int = 500) -> list
 def deflection_count(store: Store, *, days: int = 30) -> int:
     since = timezone.now() - timedelta(days=days)
     return scoped(Deflection, store).filter(created_at__gte=since).count()
+
+
+def suggestion_floor(settings: AnswerSettings) -> float:
+    """Suggestions as the customer types may be a little less sure than an automatic answer."""
+    return max(0.2, settings.threshold - 0.15)
+
+
+def article_edit_url(store: Store, article_id: int) -> str:
+    try:
+        return reverse("knowledge:edit", kwargs={"store_slug": store.slug, "pk": article_id})
+    except NoReverseMatch:
+        return reverse("answers:report", kwargs={"store_slug": store.slug})
+
+
+@dataclass(frozen=True)
+class Figures:
+    asked: int
+    answered: int
+    deflections: int
+    learned: int
+
+    @property
+    def answered_percent(self) -> int:
+        return round(100 * self.answered / self.asked) if self.asked else 0
+
+
+def figures(store: Store, *, days: int = 30) -> Figures:
+    since = timezone.now() - timedelta(days=days)
+    asked = scoped(AskedQuestion, store).filter(created_at__gte=since)
+    return Figures(
+        asked=asked.count(),
+        answered=asked.filter(answered=True).count(),
+        deflections=deflection_count(store, days=days),
+        learned=scoped(LearnedPhrasing, store).count(),
+    )
+
+
+def _customer_messages(conversation: Any) -> list[Any]:
+    from dukkan.support import selectors as support
+
+    return [
+        e
+        for e in support.events_after(conversation, 0)
+        if e.kind == "message" and e.author_kind in ("visitor", "agent")
+    ]
+
+
+def latest_question(conversation: Any) -> str:
+    """The customer's latest message in the conversation ("" when there is none)."""
+    from dukkan.support import selectors as support
+
+    seq = conversation.last_visitor_message_seq
+    if not seq:
+        return ""
+    found = support.events_after(conversation, seq - 1, limit=1)
+    return found[0].body if found and found[0].author_kind == "visitor" else ""
+
+
+def replies_to(store: Store, questions: Sequence[AskedQuestion]) -> dict[int, str]:
+    """{question id: the team's first reply after it in its conversation} where there is one."""
+    from dukkan.support.selectors import conversation_for_store
+
+    replies: dict[int, str] = {}
+    for question in questions:
+        if question.conversation_id is None:
+            continue
+        conversation = conversation_for_store(store, question.conversation_id)
+        if conversation is None:
+            continue
+        for event in _customer_messages(conversation):
+            if (
+                event.author_kind == "agent"
+                and event.created_at >= question.created_at
+                and event.body
+            ):
+                replies[question.pk] = event.body
+                break
+    return replies
+
+
+def inbox_suggestions(conversation: Any, limit: int = 3) -> dict[str, Any]:
+    """What the inbox's suggested-articles card shows for the customer's latest question."""
+    question = latest_question(conversation)
+    store = conversation.store
+    settings = settings_for(store)
+    matches = match_question(store.pk, question, None, limit=limit) if question else []
+    return {
+        "store": store,
+        "conversation": conversation,
+        "question": question,
+        "matches": [m for m in matches if m.score >= suggestion_floor(settings) / 2],
+        "threshold": settings.threshold,
+    }
