@@ -41,14 +41,16 @@ def test_paid_order_gets_one_key_per_copy_once(
 ) -> None:
     order = buy(shop, app_product, quantity=2)
     keys = _keys(order)
-    assert len(keys) == 2 and len(set(keys)) == 2
+    assert len(keys) == 2
+    assert len(set(keys)) == 2
     for key in keys:
         assert fmt.normalise_key(key) == key
     # The event delivered again (a webhook retry) issues nothing more.
     assert services.issue_for_order(order) == []
     assert Licence.objects.filter(order=order).count() == 2
     licence = Licence.objects.filter(order=order).first()
-    assert licence is not None and licence.entitlements == ["pro", "updates"]
+    assert licence is not None
+    assert licence.entitlements == ["pro", "updates"]
     assert LicenceEvent.objects.filter(licence=licence, action="issued").count() == 1
 
 
@@ -60,7 +62,8 @@ def test_keys_are_not_stored_in_clear(
     with connection.cursor() as cursor:
         cursor.execute("SELECT key_hash, key_sealed FROM licensing_licence")
         rows = cursor.fetchall()
-    assert rows and all(
+    assert rows
+    assert all(
         key not in " ".join(row) and key.replace("-", "") not in " ".join(row) for row in rows
     )
     assert rows[0][0] == crypto.key_hash(key)
@@ -84,7 +87,8 @@ def test_full_refund_revokes_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         checkout_services.refund(order, reason="changed mind")
     licence = Licence.objects.get(order=order)
-    assert licence.status == LicenceStatus.REVOKED and licence.status_reason == "refund"
+    assert licence.status == LicenceStatus.REVOKED
+    assert licence.status_reason == "refund"
     context = services.product_context(policy.product_key)
     assert context is not None
     assert selectors.validate(context, _keys(order)[0], None).reason == "revoked"
@@ -99,7 +103,8 @@ def test_activation_limit_replay_and_seats(
     first = _activate(licence, key, "machine-1", name="Laptop", ip="203.0.113.9")
     assert not first.replayed
     again = _activate(licence, key, "machine-1")
-    assert again.replayed and again.activation.pk == first.activation.pk
+    assert again.replayed
+    assert again.activation.pk == first.activation.pk
     _activate(licence, key, "machine-2")
     _activate(licence, key, "machine-3")
     with pytest.raises(LicensingError) as refused:
@@ -150,7 +155,9 @@ def test_owner_actions_are_audited(
     before = Licence.objects.get(pk=licence.pk).expires_at
     services.owner_action(licence, "extend", actor=owner, days=10)
     after = Licence.objects.get(pk=licence.pk).expires_at
-    assert before and after and after - before == timedelta(days=10)
+    assert before
+    assert after
+    assert after - before == timedelta(days=10)
     with pytest.raises(LicensingError):
         services.owner_action(licence, "extend", actor=owner, days=0)
     services.owner_action(licence, "note", actor=owner, note="called the customer")
@@ -188,7 +195,9 @@ def test_validate_reasons_with_fingerprint(
     )
     _activate(licence, key, "a")
     result = selectors.validate(context, key, fmt.fingerprint_tag("a"))
-    assert result.valid and result.entitlements == ("pro", "updates") and result.activations == 1
+    assert result.valid
+    assert result.entitlements == ("pro", "updates")
+    assert result.activations == 1
     assert (
         selectors.validate(context, key, fmt.fingerprint_tag("b")).reason
         == "activation_limit_reached"
@@ -207,7 +216,8 @@ def test_offline_activation_round_trip_and_rotation(
     result = services.activate_offline(shop, request, email="SARA@customers.example")
     keys = {k.key_id: k.public_key for k in selectors.public_keys(shop)}
     licence = fmt.verify_activation_code(result.activation_code, keys, fingerprint=fingerprint)
-    assert licence.licence_id == result.licence.pk and licence.entitlements == ("pro", "updates")
+    assert licence.licence_id == result.licence.pk
+    assert licence.entitlements == ("pro", "updates")
     assert licence.refresh_s == policy.refresh_hours * 3600
     with pytest.raises(fmt.VerifyError) as other_machine:
         fmt.verify_activation_code(result.activation_code, keys, fingerprint="another")
@@ -231,7 +241,8 @@ def test_signing_keys_are_sealed_at_rest(shop: Any) -> None:
     key = services.signing_key(shop)
     assert key.private_key_sealed.startswith("v1:")
     raw = crypto.unseal(key.private_key_sealed, "signing-key")
-    assert len(raw) == 32 and raw.hex() not in key.private_key_sealed
+    assert len(raw) == 32
+    assert raw.hex() not in key.private_key_sealed
     with pytest.raises(Exception):  # noqa: B017, PT011 - the wrong purpose must not open it
         crypto.unseal(key.private_key_sealed, "licence-key")
 
@@ -246,7 +257,8 @@ def test_many_machines_flag_the_key(shop: Any, app_product: Any, buy: Callable[.
     for n in range(3):
         _activate(licence, key, f"m{n}", ip=f"198.51.{n}.7")
     licence.refresh_from_db()
-    assert licence.flagged and "networks" in licence.flag_reason
+    assert licence.flagged
+    assert "networks" in licence.flag_reason
     assert LicenceEvent.objects.filter(licence=licence, action="flagged").count() == 1
 
 
@@ -283,7 +295,8 @@ def test_bad_activation_input_writes_nothing(
             name=name,
             metadata=metadata,
         )
-    assert refused.value.code == code and refused.value.message
+    assert refused.value.code == code
+    assert refused.value.message
     assert not Activation.objects.exists()
     assert not LicenceEvent.objects.exclude(action="issued").exists()
 
