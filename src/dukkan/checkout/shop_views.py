@@ -26,6 +26,7 @@ from dukkan.checkout.payments.base import Outcome, ProviderError, Urls
 from dukkan.checkout.payments.test import SIGNATURE_HEADER, event_body, sign
 from dukkan.checkout.selectors import order_by_token, payments_of, selling_settings
 from dukkan.core.models import Store
+from dukkan.promotions.selectors import after_purchase_offers
 from dukkan.promotions.services import CouponError
 
 logger = logging.getLogger(__name__)
@@ -301,8 +302,16 @@ def order_page(request: HttpRequest, store_slug: str, order_token: str) -> HttpR
             "retry_url": _retry_url(order),
             "refresh": order.status == OrderStatus.PENDING and order.provider != "manual",
             "S": OrderStatus,
+            "after_offers": after_purchase_offers(order) if order.is_paid else [],
+            "one_click": _one_click(order),
         },
     )
+
+
+def _one_click(order: Order) -> bool:
+    """Whether an after-purchase offer can be charged to the method that paid `order`."""
+    adapter = registry.adapter(order.store, order.provider) if order.is_paid else None
+    return adapter is not None and adapter.can_charge_again
 
 
 def _retry_url(order: Order) -> str:

@@ -7,3 +7,6 @@ class PromotionsConfig(AppConfig):
     name = "dukkan.promotions"
     label = "promotions"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dukkan.promotions import handlers  # noqa: F401  (subscribes to checkout's events)

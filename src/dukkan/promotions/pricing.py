@@ -60,7 +60,9 @@ def store_sales(store_id: int) -> list[SaleWindow]:
     return windows
 
 
-def store_sale_for(store_id: int, product_id: int, now: datetime | None = None) -> SaleWindow | None:
+def store_sale_for(
+    store_id: int, product_id: int, now: datetime | None = None
+) -> SaleWindow | None:
     """The biggest store-wide sale running now that covers the product, if any."""
     now = now or timezone.now()
     running = [

@@ -87,13 +87,13 @@ def validate_code(code: str) -> str:
 # ------------------------------------------------------------------------------ coupons
 
 
-def _store_products(store: Store, ids: Iterable[int]) -> list[Product]:
+def _store_products(store: Store, ids: Iterable[int], field: str) -> list[Product]:
     wanted = {int(pk) for pk in ids}
     if not wanted:
         return []
     found = list(scoped(Product, store).filter(pk__in=wanted))
     if len(found) != len(wanted):
-        raise ValidationError(_("Choose products of this store."), code="products")
+        raise ValidationError({field: [_("Choose products of this store.")]}, code="products")
     return found
 
 
@@ -200,8 +200,8 @@ def create_coupon(
         min_order_minor=min_order_minor,
         audience=audience,
     )
-    included = _store_products(store, product_ids)
-    excluded = _store_products(store, excluded_product_ids)
+    included = _store_products(store, product_ids, "product_ids")
+    excluded = _store_products(store, excluded_product_ids, "excluded_product_ids")
     if single_use:
         max_uses = 1
     try:
@@ -268,8 +268,8 @@ def update_coupon(
     )
     if coupon.single_use:
         max_uses = 1
-    included = _store_products(store, product_ids)
-    excluded = _store_products(store, excluded_product_ids)
+    included = _store_products(store, product_ids, "product_ids")
+    excluded = _store_products(store, excluded_product_ids, "excluded_product_ids")
     with transaction.atomic():
         Coupon.objects.filter(pk=coupon.pk).update(
             label=(label or "").strip()[:120],
@@ -350,8 +350,8 @@ def generate_batch(
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    included = _store_products(store, product_ids)
-    excluded = _store_products(store, excluded_product_ids)
+    included = _store_products(store, product_ids, "product_ids")
+    excluded = _store_products(store, excluded_product_ids, "excluded_product_ids")
     with transaction.atomic():
         batch = CouponBatch.objects.create(
             store=store, label=label[:120], prefix=prefix, count=count
@@ -732,3 +732,268 @@ def apply_offer_token(
     line.discount_minor += max(discount, 0)
     line.note = offer.kind
     return {"kind": offer.kind, "from_order": offer.order_id, "discount_minor": discount}
+
+
+# ------------------------------------------------------------- taking offers after buying
+
+
+@dataclass(frozen=True)
+class Taken:
+    """The outcome of a one-click offer: a new paid order, or where to check out instead."""
+
+    order: Order | None
+    checkout_url: str
+
+
+def offer_token_for(order: Order, kind: str, offer_id: int) -> tuple[str, Product]:
+    """A signed token locking an after-purchase offer's discount for the order's buyer."""
+    import math
+
+    from dukkan.promotions.offers import Offer, make_offer
+    from dukkan.promotions.selectors import after_purchase_offer
+
+    found = after_purchase_offer(order, kind, offer_id)
+    if found is None:
+        raise ValidationError(_("This offer has ended."), code="offer_ended")
+    token = make_offer(
+        order.store,
+        Offer(
+            kind="upsell",
+            product_id=found.product.pk,
+            email=order.email,
+            order_id=order.pk,
+            discount_bp=found.discount_bp,
+            expires_at=math.floor(found.ends_at.timestamp()),
+        ),
+    )
+    return token, found.product
+
+
+def checkout_url(store: Store, product: Product, token: str, language: str) -> str:
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(language):
+        path = reverse(
+            "shop:checkout", kwargs={"store_slug": store.slug, "product_slug": product.slug}
+        )
+    return f"{path}?{urlencode({'offer': token})}"
+
+
+def take_offer(order: Order, kind: str, offer_id: int, *, language: str) -> Taken:
+    """One click on an after-purchase offer: charge the method that paid `order` again where
+    the provider can; otherwise a checkout prefilled with the discount locked."""
+    from dukkan.checkout import services as checkout
+    from dukkan.checkout import webhooks
+    from dukkan.checkout.payments import registry
+
+    token, product = offer_token_for(order, kind, offer_id)
+    store = order.store
+    fallback = checkout_url(store, product, token, language)
+    adapter = registry.adapter(store, order.provider)
+    if adapter is None or order.provider not in checkout.enabled_providers(store):
+        return Taken(None, fallback)
+    if not adapter.can_charge_again:
+        return Taken(None, fallback)
+    new = checkout.start_checkout(
+        store,
+        product,
+        email=order.email,
+        name=order.name,
+        language=language,
+        provider=order.provider,
+        buyer=order.buyer,
+        offer_token=token,
+    )
+    update = adapter.charge_again(new, order)
+    if update is None:
+        checkout.cancel(new, note="one-click payment not possible; checkout instead")
+        return Taken(None, fallback)
+    checkout.record_payment_attempt(new, provider=order.provider, reference=update.reference)
+    webhooks.record_and_apply(store, order.provider, update, new)
+    new.refresh_from_db()
+    return Taken(new, "")
+
+
+def upgrade_token(store: Store, email: str, upgrade_id: int) -> tuple[str, Product]:
+    """A signed token crediting what `email` paid for the product they upgrade from."""
+    import math
+    from datetime import timedelta
+
+    from dukkan.promotions.offers import Offer, make_offer
+    from dukkan.promotions.selectors import upgrade_offers
+
+    found = next((o for o in upgrade_offers(store, email) if o.path.pk == upgrade_id), None)
+    if found is None:
+        raise ValidationError(
+            _("This upgrade is for owners of the earlier product, bought with this email address."),
+            code="not_owner",
+        )
+    token = make_offer(
+        store,
+        Offer(
+            kind="upgrade",
+            product_id=found.path.to_product_id,
+            email=email.strip().lower(),
+            order_id=found.from_order_id,
+            credit_minor=found.credit_minor,
+            expires_at=math.floor((timezone.now() + timedelta(hours=24)).timestamp()),
+        ),
+    )
+    return token, found.path.to_product
+
+
+# --------------------------------------------------------------- sales and offer setup
+
+
+def _validate_bp(value: int, name: str, errors: dict[str, list[str]], *, allow_zero: bool) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        errors.setdefault(name, []).append(_("Enter the discount as a whole number."))
+    elif value < 0 or (value == 0 and not allow_zero):
+        errors.setdefault(name, []).append(_("A discount must be more than zero."))
+    elif value > PERCENT_MAX_BP:
+        errors.setdefault(name, []).append(_("A percentage discount is at most 100%."))
+
+
+def save_sale(
+    store: Store,
+    *,
+    name: str,
+    percent_bp: int,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    excluded_product_ids: Sequence[int] = (),
+    is_active: bool = True,
+    sale: StoreSale | None = None,
+) -> StoreSale:
+    """Create (or change) a store-wide sale: a percentage off everything for a period."""
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("Give the sale a name, for example “Black Friday”.")]
+    _validate_bp(percent_bp, "percent_bp", errors, allow_zero=False)
+    if percent_bp == PERCENT_MAX_BP:
+        errors.setdefault("percent_bp", []).append(
+            _("A store-wide sale gives less than 100% off; use free products instead.")
+        )
+    if starts_at is None:
+        errors["starts_at"] = [_("Enter when the sale starts.")]
+    if ends_at is None:
+        errors["ends_at"] = [_("Enter when the sale ends.")]
+    if starts_at and ends_at and ends_at <= starts_at:
+        errors["ends_at"] = [_("The end must be after the start.")]
+    if errors:
+        raise ValidationError(errors)
+    assert starts_at is not None
+    assert ends_at is not None
+    excluded = _store_products(store, excluded_product_ids, "excluded_product_ids")
+    with transaction.atomic():
+        if sale is None:
+            sale = StoreSale.objects.create(
+                store=store,
+                name=name[:120],
+                percent_bp=percent_bp,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                is_active=is_active,
+            )
+        else:
+            sale.name, sale.percent_bp = name[:120], percent_bp
+            sale.starts_at, sale.ends_at, sale.is_active = starts_at, ends_at, is_active
+            sale.save()
+        sale.excluded_products.set(excluded)
+        from dukkan.promotions.pricing import sales_changed
+
+        sales_changed(store.pk)
+    return sale
+
+
+def delete_sale(sale: StoreSale) -> None:
+    from dukkan.promotions.pricing import sales_changed
+
+    store_id = sale.store_id
+    with transaction.atomic():
+        sale.delete()
+        sales_changed(store_id)
+
+
+def _two_products(
+    store: Store, first_id: int | None, second_id: int | None, names: tuple[str, str]
+) -> tuple[Product | None, Product]:
+    errors: dict[str, list[str]] = {}
+    first = scoped(Product, store).filter(pk=first_id).first() if first_id else None
+    second = scoped(Product, store).filter(pk=second_id).first() if second_id else None
+    if first_id and first is None:
+        errors[names[0]] = [_("Choose products of this store.")]
+    if second is None:
+        errors[names[1]] = [_("Choose the product to offer.")]
+    if first is not None and second is not None and first.pk == second.pk:
+        errors[names[1]] = [_("Offer a different product.")]
+    if errors:
+        raise ValidationError(errors)
+    assert second is not None
+    return first, second
+
+
+def add_cross_sell(
+    store: Store, *, product_id: int, offer_id: int, discount_bp: int = 0
+) -> CrossSell:
+    errors: dict[str, list[str]] = {}
+    _validate_bp(discount_bp, "discount_bp", errors, allow_zero=True)
+    if not product_id:
+        errors["product"] = [_("Choose the product the offer goes with.")]
+    if errors:
+        raise ValidationError(errors)
+    product, offer = _two_products(store, product_id, offer_id, ("product", "offer"))
+    assert product is not None
+    try:
+        with transaction.atomic():
+            return CrossSell.objects.create(
+                store=store, product=product, offer=offer, discount_bp=discount_bp
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            {"offer": [_("That product is offered with this one already.")]}
+        ) from error
+
+
+def add_upsell(
+    store: Store,
+    *,
+    product_id: int | None,
+    offer_id: int,
+    discount_bp: int,
+    valid_hours: int = 24,
+    headline: str = "",
+) -> Upsell:
+    errors: dict[str, list[str]] = {}
+    _validate_bp(discount_bp, "discount_bp", errors, allow_zero=False)
+    if not isinstance(valid_hours, int) or not 1 <= valid_hours <= 24 * 30:
+        errors["valid_hours"] = [_("An offer lasts from 1 hour to 30 days.")]
+    if errors:
+        raise ValidationError(errors)
+    product, offer = _two_products(store, product_id, offer_id, ("product", "offer"))
+    return Upsell.objects.create(
+        store=store,
+        product=product,
+        offer=offer,
+        discount_bp=discount_bp,
+        valid_hours=valid_hours,
+        headline=(headline or "").strip()[:200],
+    )
+
+
+def add_upgrade(store: Store, *, from_product_id: int, to_product_id: int) -> UpgradePath:
+    if not from_product_id:
+        raise ValidationError({"from_product": [_("Choose the product buyers own.")]})
+    first, second = _two_products(
+        store, from_product_id, to_product_id, ("from_product", "to_product")
+    )
+    assert first is not None
+    try:
+        with transaction.atomic():
+            return UpgradePath.objects.create(store=store, from_product=first, to_product=second)
+    except IntegrityError as error:
+        raise ValidationError({"to_product": [_("That upgrade exists already.")]}) from error

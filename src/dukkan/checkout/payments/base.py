@@ -93,6 +93,7 @@ class PaymentProvider:
     config_fields: ClassVar[tuple[ConfigField, ...]] = ()
     currencies: ClassVar[frozenset[str] | None] = None  # None: any
     has_webhook: ClassVar[bool] = True
+    can_charge_again: ClassVar[bool] = False  # see `charge_again`
     default_api_base: ClassVar[str] = ""
 
     def __init__(self, store: Store, config: Mapping[str, str]) -> None:
@@ -130,6 +131,11 @@ class PaymentProvider:
 
     def refund(self, order: Order, amount_minor: int) -> RefundOutcome | None:
         """Pay back `amount_minor`; None: this provider has no refund API (pay back by hand)."""
+        return None
+
+    def charge_again(self, order: Order, previous: Order) -> PaymentUpdate | None:
+        """Charge the method that paid `previous` for `order` (a one-click upsell), without
+        sending the buyer anywhere; None: this provider cannot (the buyer checks out)."""
         return None
 
 

@@ -79,6 +79,7 @@ class TestProvider(PaymentProvider):
     __test__ = False  # not a pytest class
     code = "test"
     label = _("Test payment (demo)")
+    can_charge_again = True
 
     @property
     def secret(self) -> str:
@@ -127,3 +128,18 @@ class TestProvider(PaymentProvider):
 
     def refund(self, order: Order, amount_minor: int) -> RefundOutcome | None:
         return RefundOutcome(reference=f"test_re_{secrets.token_hex(8)}", status="succeeded")
+
+    def charge_again(self, order: Order, previous: Order) -> PaymentUpdate | None:
+        """The test "bank" charges the card that paid `previous` again (it always agrees)."""
+        if previous.provider != self.code or not previous.is_paid:
+            return None
+        reference = f"test_again_{secrets.token_hex(10)}"
+        return PaymentUpdate(
+            outcome=Outcome.PAID,
+            event_id=f"again:{reference}",
+            order_token=order.token,
+            reference=reference,
+            amount_minor=order.total_minor,
+            currency=order.currency,
+            raw={"charged_again_from": previous.number},
+        )
