@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -109,7 +109,7 @@ def dashboard(request: HttpRequest, store_slug: str) -> HttpResponse:
     built, link_error = "", ""
     wanted = request.GET.get("url", "").strip()
     if wanted:
-        built, link_error = _build_link(wanted, store, affiliate.code)
+        built, link_error = _build_link(wanted, store, affiliate.code, request.get_host())
     programme = selectors.programme(store)
     return render(
         request,
@@ -131,13 +131,13 @@ def dashboard(request: HttpRequest, store_slug: str) -> HttpResponse:
     )
 
 
-def _build_link(wanted: str, store: Store, code: str) -> tuple[str, str]:
+def _build_link(wanted: str, store: Store, code: str, host: str) -> tuple[str, str]:
     """An affiliate link to any page of this store, from a full address or a path."""
     parts = urlsplit(wanted)
     base = urlsplit(settings.DUKKAN_BASE_URL)
-    if parts.netloc and parts.netloc != base.netloc:
+    if parts.netloc and parts.netloc not in (base.netloc, host):
         return "", _("Paste an address of this store's pages.")
-    segments = [s for s in parts.path.split("/") if s]
+    segments = [unquote(s) for s in parts.path.split("/") if s]
     if "s" not in segments[:2] or segments[segments.index("s") + 1 :][:1] != [store.slug]:
         return "", _("Paste an address of this store's pages.")
     absolute = f"{settings.DUKKAN_BASE_URL}{parts.path}" + (
