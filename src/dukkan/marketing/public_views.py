@@ -122,6 +122,8 @@ def confirm(request: HttpRequest, store_slug: str, confirm_token: str) -> HttpRe
             {"store": store, "expired": str(error) == "expired"},
             status=400,
         )
+    if not scoped(Subscriber, store).filter(pk=subscriber_id, email=email).exists():
+        return _bad_link(request, store)
     if request.method == "GET":
         return render(request, "marketing/confirm.html", {"store": store, "email": email})
     subscriber = services.confirm(store, subscriber_id, email, _ip(request))
