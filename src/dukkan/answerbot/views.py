@@ -117,6 +117,7 @@ def team_delete(request: HttpRequest, team_id: int) -> HttpResponse:
 @require_POST
 def agent_languages(request: HttpRequest, user_id: int) -> HttpResponse:
     store = current_store(request)
+    get_scoped_or_404(Membership, store, user_id=user_id)  # another store's person: not here
     form = LanguagesForm(request.POST, prefix=f"p{user_id}")
     if form.is_valid():
         try:
