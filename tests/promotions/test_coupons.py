@@ -20,7 +20,9 @@ from dukkan.promotions.services import CouponError, batch_csv, create_coupon, ge
 pytestmark = pytest.mark.django_db
 
 
-def _buy(store: Any, product: Any, code: str = "", email: str = "noura@example.com", **kw: Any) -> Order:
+def _buy(
+    store: Any, product: Any, code: str = "", email: str = "noura@example.com", **kw: Any
+) -> Order:
     return checkout.start_checkout(
         store, product, email=email, provider="test", coupon_code=code, **kw
     )
@@ -83,11 +85,18 @@ def test_an_end_before_the_start_and_naive_times_are_refused(shop: Any) -> None:
     now = timezone.now()
     with pytest.raises(ValidationError) as caught:
         create_coupon(
-            shop, code="SOON", kind="percent", value=1000, starts_at=now, ends_at=now - timedelta(hours=1)
+            shop,
+            code="SOON",
+            kind="percent",
+            value=1000,
+            starts_at=now,
+            ends_at=now - timedelta(hours=1),
         )
     assert "after the start" in caught.value.message_dict["ends_at"][0]
     with pytest.raises(ValidationError) as caught:
-        create_coupon(shop, code="NAIVE", kind="percent", value=1000, ends_at=now.replace(tzinfo=None))
+        create_coupon(
+            shop, code="NAIVE", kind="percent", value=1000, ends_at=now.replace(tzinfo=None)
+        )
     assert "time zone" in caught.value.message_dict["ends_at"][0]
     assert not Coupon.objects.exists()
 
@@ -108,7 +117,9 @@ def test_codes_are_case_insensitive_and_unique_per_store(
         assert order.discount_minor == 2000
 
 
-def test_products_of_another_store_are_refused(shop: Any, make_store: Any, make_product: Any) -> None:
+def test_products_of_another_store_are_refused(
+    shop: Any, make_store: Any, make_product: Any
+) -> None:
     foreign = make_product(make_store(), title="Foreign")
     with pytest.raises(ValidationError) as caught:
         create_coupon(shop, code="MINE", kind="percent", value=1000, product_ids=[foreign.pk])
@@ -152,7 +163,9 @@ def test_used_up(shop: Any, product: Any) -> None:
 def test_chosen_products_and_exclusions(shop: Any, product: Any, make_product: Any) -> None:
     other = make_product(shop, title="كتاب آخر", price_minor=4000)
     create_coupon(shop, code="ONLYOTHER", kind="percent", value=1000, product_ids=[other.pk])
-    create_coupon(shop, code="NOTTHIS", kind="percent", value=1000, excluded_product_ids=[product.pk])
+    create_coupon(
+        shop, code="NOTTHIS", kind="percent", value=1000, excluded_product_ids=[product.pk]
+    )
     assert "not for this product" in _refused(shop, product, "ONLYOTHER")
     assert "not for this product" in _refused(shop, product, "NOTTHIS")
     assert _buy(shop, other, "ONLYOTHER").discount_minor == 400
@@ -181,7 +194,9 @@ def test_first_purchase_and_existing_customers(shop: Any, product: Any, make_pro
 def test_per_customer_limit(shop: Any, product: Any) -> None:
     create_coupon(shop, code="ONCEEACH", kind="percent", value=1000, max_uses_per_customer=1)
     _buy(shop, product, "ONCEEACH", email="sara@example.com")
-    assert "already used this coupon" in _refused(shop, product, "ONCEEACH", email="sara@example.com")
+    assert "already used this coupon" in _refused(
+        shop, product, "ONCEEACH", email="sara@example.com"
+    )
     assert _buy(shop, product, "ONCEEACH", email="omar@example.com").discount_minor == 1000
 
 
@@ -212,7 +227,8 @@ def test_fixed_amount_is_capped_at_the_order_and_vat_is_on_the_discounted_amount
 
     store = make_store(currency="USD", default_language="en")
     SellingSettings.objects.update_or_create(
-        store=store, defaults={"vat_rate_bp": 2000, "prices_include_tax": False, "providers": ["test"]}
+        store=store,
+        defaults={"vat_rate_bp": 2000, "prices_include_tax": False, "providers": ["test"]},
     )
     product = make_product(store, title="Course", price_minor=5000)
     create_coupon(store, code="TENOFF", kind="fixed", value=1000)

@@ -75,10 +75,18 @@ def urls_for(order: Order, provider: str) -> Urls:
 REFERRAL_COOKIE = "dukkan_ref"  # set and parsed by the affiliates app; copied onto the order
 
 
+def _value(form: CheckoutForm, name: str) -> object:
+    """A field's value: cleaned when the form is bound (even if another field is wrong),
+    else its initial value."""
+    if form.is_bound:
+        form.is_valid()
+        return form.cleaned_data.get(name)
+    return form.initial.get(name)
+
+
 def _extra_ids(form: CheckoutForm) -> list[int]:
-    if not form.is_bound or not form.is_valid():
-        return []
-    return [int(value) for value in form.cleaned_data.get("extras") or []]
+    values = _value(form, "extras") or []
+    return [int(value) for value in values if str(value).isdigit()]  # type: ignore[union-attr]
 
 
 def _summary(
@@ -86,10 +94,9 @@ def _summary(
 ) -> tuple[services.Quote, str]:
     """The summary beside the form: the order as it would be priced now, and why a code
     typed (or brought by `?coupon=`) does not apply, if it does not."""
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    code = (data.get("coupon") if form.is_bound else form.initial.get("coupon")) or ""
-    offer = (data.get("offer") if form.is_bound else form.initial.get("offer")) or ""
-    email = (data.get("email") or "").strip().lower()
+    code = str(_value(form, "coupon") or "")
+    offer = str(_value(form, "offer") or "")
+    email = str(_value(form, "email") or "").strip().lower()
     extras = _extra_ids(form)
 
     def priced(coupon_code: str, offer_token: str, extra_ids: list[int]) -> services.Quote:
@@ -128,27 +135,40 @@ def checkout(request: HttpRequest, store_slug: str, product_slug: str) -> HttpRe
     quantity_allowed = services.MAX_QUANTITY.get(ProductKind(product.kind), 1) > 1
     remaining = remaining_quantity(product)
     offers = cross_sells_for(store, product)
+    applying = request.method == "POST" and "apply" in request.POST
+    offer_token = request.GET.get("offer", "")[:1000]
+    initial = {
+        "email": _offer_email(store, offer_token) or getattr(request.user, "email", ""),
+        "quantity": 1,
+        "coupon": request.GET.get("coupon", "")[:64],
+        "offer": offer_token,
+    }
+    if applying:
+        # “Apply” only re-prices the summary: the form comes back as typed, without errors
+        # for what the buyer has not filled in yet, and nothing is written.
+        initial = {
+            **{
+                key: request.POST.get(key, "")
+                for key in ("email", "name", "amount", "coupon", "offer", "provider")
+            },
+            "quantity": request.POST.get("quantity") or 1,
+            "extras": request.POST.getlist("extras"),
+            "marketing_consent": bool(request.POST.get("marketing_consent")),
+        }
     form = CheckoutForm(
-        request.POST or None,
+        None if applying else (request.POST or None),
         providers=choices,
         currency=price.currency,
         store_name=store.name,
         extras=[(str(offer.product.pk), offer.product.title) for offer in offers],
-        initial={
-            "email": getattr(request.user, "email", ""),
-            "quantity": 1,
-            "coupon": request.GET.get("coupon", "")[:64],
-            "offer": request.GET.get("offer", "")[:1000],
-        },
+        initial=initial,
     )
     sold_out_message = ""
     if remaining == 0:
         sold_out_message = _("Sorry, “%(title)s” is sold out.") % {"title": product.title}
     status = 200
-    applying = request.method == "POST" and "apply" in request.POST
-    if request.method == "POST" and applying:
-        # “Apply” only re-prices the summary; nothing is written.
-        status = 200 if form.is_valid() else 400
+    if applying:
+        pass
     elif request.method == "POST" and not sold_out_message:
         if form.is_valid():
             data = form.cleaned_data
@@ -188,6 +208,8 @@ def checkout(request: HttpRequest, store_slug: str, product_slug: str) -> HttpRe
     quantity = 1
     if quantity_allowed and form.is_bound and form.is_valid():
         quantity = form.cleaned_data.get("quantity") or 1
+    elif quantity_allowed and applying and str(initial["quantity"]).isdigit():
+        quantity = services.allowed_quantity(product, int(str(initial["quantity"])))
     coupon_errors = form.errors.get("coupon") if form.is_bound else None
     summary, coupon_message = _summary(
         store, product, form, quantity, show_coupon=not coupon_errors
@@ -216,6 +238,18 @@ def checkout(request: HttpRequest, store_slug: str, product_slug: str) -> HttpRe
         status=status,
     )
     return response
+
+
+def _offer_email(store: Store, token: str) -> str:
+    """The buyer a signed offer link is for, to prefill the checkout (nothing if invalid)."""
+    if not token:
+        return ""
+    from dukkan.promotions.offers import OfferError, read_offer
+
+    try:
+        return read_offer(store, token).email
+    except OfferError:
+        return ""
 
 
 def _product_url(store: Store, product: Product) -> str:
