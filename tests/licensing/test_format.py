@@ -6,6 +6,7 @@ import base64
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -50,7 +51,7 @@ def test_verifier_command_line_checks_the_vectors() -> None:
 
 
 def test_verifier_is_stdlib_and_cryptography_only() -> None:
-    source = open(fmt.__file__, encoding="utf-8").read()
+    source = Path(fmt.__file__).read_text(encoding="utf-8")
     imports = {
         line.split()[1].split(".")[0]
         for line in source.splitlines()
