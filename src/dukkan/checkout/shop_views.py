@@ -85,8 +85,10 @@ def _value(form: CheckoutForm, name: str) -> object:
 
 
 def _extra_ids(form: CheckoutForm) -> list[int]:
-    values = _value(form, "extras") or []
-    return [int(value) for value in values if str(value).isdigit()]  # type: ignore[union-attr]
+    values = _value(form, "extras")
+    if not isinstance(values, list | tuple):
+        return []
+    return [int(value) for value in values if str(value).isdigit()]
 
 
 def _summary(
