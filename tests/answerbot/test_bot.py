@@ -29,7 +29,9 @@ def say(store: Any, text: str, conversation: Any = None, capture: Any = None) ->
 def bot_events(conversation: Any) -> list[dict[str, Any]]:
     return [
         e.data["bot"]
-        for e in ConversationEvent.objects.filter(conversation=conversation, author_kind="system").order_by("seq")
+        for e in ConversationEvent.objects.filter(
+            conversation=conversation, author_kind="system"
+        ).order_by("seq")
         if "bot" in e.data
     ]
 
@@ -52,11 +54,15 @@ def test_frustration_signs_in_three_languages(text: str, angry: bool) -> None:
     assert selectors.frustrated(text) is angry
 
 
-def test_the_bot_answers_from_the_faq_and_yes_resolves(bot_store: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_the_bot_answers_from_the_faq_and_yes_resolves(
+    bot_store: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     conversation = say(bot_store, QUESTION, capture=django_capture_on_commit_callbacks)
     answer = bot_events(conversation)[-1]
-    assert answer["kind"] == "answer" and answer["ask"] is True
-    assert "رمز" in answer["title"] and answer["url"]
+    assert answer["kind"] == "answer"
+    assert answer["ask"] is True
+    assert "رمز" in answer["title"]
+    assert answer["url"]
     # The agent was not given a conversation the bot holds, though online.
     go_online(bot_store, bot_store.agent)
     assert routing.assign(conversation.pk, [bot_store.agent.pk]) is None
@@ -65,7 +71,8 @@ def test_the_bot_answers_from_the_faq_and_yes_resolves(bot_store: Any, django_ca
     conversation.refresh_from_db()
     assert conversation.status == Status.RESOLVED
     session = BotSession.objects.get(conversation=conversation)
-    assert session.state == SessionState.RESOLVED and session.resolved_by_bot_at
+    assert session.state == SessionState.RESOLVED
+    assert session.resolved_by_bot_at
 
 
 def test_no_hands_over_with_the_bots_context_and_routes_to_the_agent(
@@ -77,18 +84,25 @@ def test_no_hands_over_with_the_bots_context_and_routes_to_the_agent(
         assert services.feedback(conversation, solved=False) == "handed_over"
     conversation.refresh_from_db()
     assert conversation.assignee == bot_store.agent
-    note = ConversationEvent.objects.get(conversation=conversation, kind="note", author_kind="system")
+    note = ConversationEvent.objects.get(
+        conversation=conversation, kind="note", author_kind="system"
+    )
     assert "رمز" in note.body  # what the bot offered, and why it handed over
     session = BotSession.objects.get(conversation=conversation)
-    assert session.handover_reason == "not_solved" and session.taps_to_human == 1
+    assert session.handover_reason == "not_solved"
+    assert session.taps_to_human == 1
     # A second "no" or tap changes nothing and posts nothing.
     count = ConversationEvent.objects.filter(conversation=conversation).count()
     services.hand_over(conversation, "asked", taps=1)
     assert ConversationEvent.objects.filter(conversation=conversation).count() == count
 
 
-def test_below_the_threshold_the_bot_says_it_gets_a_person(bot_store: Any, django_capture_on_commit_callbacks: Any) -> None:
-    conversation = say(bot_store, "سفارش شماره ۴۴۱۲ من کی ارسال می‌شود؟", capture=django_capture_on_commit_callbacks)
+def test_below_the_threshold_the_bot_says_it_gets_a_person(
+    bot_store: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    conversation = say(
+        bot_store, "سفارش شماره ۴۴۱۲ من کی ارسال می‌شود؟", capture=django_capture_on_commit_callbacks
+    )
     kinds = [b["kind"] for b in bot_events(conversation)]
     assert kinds == ["context", "handover"]
     assert BotSession.objects.get(conversation=conversation).handover_reason == "low_confidence"
@@ -98,13 +112,21 @@ def test_two_turns_without_settling_hand_over_and_the_same_answer_is_never_repea
     bot_store: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     conversation = say(bot_store, QUESTION, capture=django_capture_on_commit_callbacks)
-    say(bot_store, "رمز عبور را چطور تغییر بدهم؟", conversation, capture=django_capture_on_commit_callbacks)
+    say(
+        bot_store,
+        "رمز عبور را چطور تغییر بدهم؟",
+        conversation,
+        capture=django_capture_on_commit_callbacks,
+    )
     kinds = [b["kind"] for b in bot_events(conversation)]
     # The same article again would be asking the same thing twice: a person instead.
-    assert kinds.count("answer") == 1 and kinds[-1] == "handover"
+    assert kinds.count("answer") == 1
+    assert kinds[-1] == "handover"
 
 
-def test_frustration_hands_over_at_once(bot_store: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_frustration_hands_over_at_once(
+    bot_store: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     conversation = say(bot_store, "چرا جواب نمی‌دهید؟؟؟", capture=django_capture_on_commit_callbacks)
     assert BotSession.objects.get(conversation=conversation).handover_reason == "frustrated"
 
@@ -127,7 +149,9 @@ def test_the_wait_is_honest_when_nobody_is_online_or_nothing_was_measured(bot_st
     routing.assign(first.pk, [bot_store.agent.pk])
     wait = selectors.wait_for(second)
     # Online, with places free: next in line. No handling times yet would be "unknown".
-    assert wait.agents_online == 1 and wait.position == 1 and wait.seconds == 0
+    assert wait.agents_online == 1
+    assert wait.position == 1
+    assert wait.seconds == 0
 
 
 def test_routing_prefers_the_team_and_agents_of_the_customers_language(
@@ -171,4 +195,6 @@ def test_ratings_refuse_bad_input_and_count_per_agent(bot_store: Any) -> None:
     services.rate(conversation, score=4, comment="خوب بود")
     services.rate(conversation, score=5)
     m = selectors.measures(bot_store)
-    assert m.ratings == 1 and m.rating_average == 5 and m.agents[0]["count"] == 1
+    assert m.ratings == 1
+    assert m.rating_average == 5
+    assert m.agents[0]["count"] == 1

@@ -25,7 +25,9 @@ def test_friday_weekend_in_riyadh_is_closed_and_four_hours_roll_over_it() -> Non
     assert calendar.is_open(thursday_4pm)
     assert not calendar.is_open(local("Asia/Riyadh", 2026, 11, 27, 12, 0))  # Friday
     # One hour left on Thursday, three more on Saturday from 09:00.
-    assert calendar.add(thursday_4pm, timedelta(hours=4)) == local("Asia/Riyadh", 2026, 11, 28, 12, 0)
+    assert calendar.add(thursday_4pm, timedelta(hours=4)) == local(
+        "Asia/Riyadh", 2026, 11, 28, 12, 0
+    )
 
 
 def test_next_open_skips_a_jalali_holiday_week() -> None:
@@ -60,7 +62,14 @@ def test_no_opening_hours_means_never_back() -> None:
     assert calendar.add(now, timedelta(hours=1)) is None
 
 
-ZONES = ["UTC", "Asia/Riyadh", "Asia/Tehran", "Europe/London", "America/New_York", "Australia/Sydney"]
+ZONES = [
+    "UTC",
+    "Asia/Riyadh",
+    "Asia/Tehran",
+    "Europe/London",
+    "America/New_York",
+    "Australia/Sydney",
+]
 
 
 @st.composite
@@ -71,7 +80,9 @@ def calendars(draw: st.DrawFn) -> Calendar:
         if draw(st.booleans()) or day in weekend:
             opens = draw(st.integers(0, 22))
             closes = draw(st.integers(opens + 1, 23))
-            hours[str(day)] = [[f"{opens:02d}:{draw(st.sampled_from([0, 30])):02d}", f"{closes:02d}:00"]]
+            hours[str(day)] = [
+                [f"{opens:02d}:{draw(st.sampled_from([0, 30])):02d}", f"{closes:02d}:00"]
+            ]
     if not any(day not in weekend and hours.get(str(day)) for day in range(1, 8)):
         hours["1" if 1 not in weekend else "3"] = [["09:00", "17:00"]]
     holidays = frozenset(
@@ -90,7 +101,8 @@ def test_adding_business_time_lands_on_exactly_that_much_open_time(
     calendar: Calendar, start: datetime, duration: timedelta
 ) -> None:
     end = calendar.add(start, duration)
-    assert end is not None and end >= start
+    assert end is not None
+    assert end >= start
     assert calendar.open_between(start, end) == duration
     # Never on a weekend day or a holiday, in the store's own calendar.
     day = (end - timedelta(microseconds=1) if duration else end).astimezone(calendar.zone).date()
@@ -101,7 +113,8 @@ def test_adding_business_time_lands_on_exactly_that_much_open_time(
 @given(calendars(), moments)
 def test_next_open_is_open_and_nothing_opens_before_it(calendar: Calendar, at: datetime) -> None:
     back = calendar.next_open(at)
-    assert back is not None and back >= at
+    assert back is not None
+    assert back >= at
     assert calendar.is_open(back)
     assert calendar.open_between(at, back) == timedelta(0)
     assert calendar.is_open(at) == (back == at)
@@ -113,4 +126,6 @@ def test_more_business_time_never_ends_earlier(
     calendar: Calendar, start: datetime, a: timedelta, b: timedelta
 ) -> None:
     first, second = calendar.add(start, min(a, b)), calendar.add(start, max(a, b))
-    assert first is not None and second is not None and first <= second
+    assert first is not None
+    assert second is not None
+    assert first <= second

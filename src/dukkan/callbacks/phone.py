@@ -81,7 +81,8 @@ def normalise_phone(raw: str, region: str) -> str:
             _("This is not a valid phone number. Check the digits and the country code."),
             code="invalid",
         )
-    if phonenumbers.region_code_for_number(number) != region:
+    # Same calling code, same plan: +44 covers Guernsey and Jersey, +1 the US and Canada.
+    if number.country_code != phonenumbers.country_code_for_region(region):
         raise ValidationError(
             _("We can only call numbers in %(country)s. Please give a number from there.")
             % {"country": country_name(region)},
