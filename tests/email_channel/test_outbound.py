@@ -43,7 +43,9 @@ def test_agent_reply_goes_out_threaded(
         django_capture_on_commit_callbacks,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        support.post_message(conversation, author_kind="agent", author=agent, body="Here it is: K-1")
+        support.post_message(
+            conversation, author_kind="agent", author=agent, body="Here it is: K-1"
+        )
     run_queued_tasks()
     (sent,) = sink.messages_to("dana@customers.example")
     assert sent["Subject"] == "Re: Where is my key?"
@@ -76,7 +78,9 @@ def test_arabic_reply_is_right_to_left_with_its_attachment(
         warraq, SimpleUploadedFile("فاتورة.pdf", b"%PDF-1.4 test"), user=agent
     )
     with django_capture_on_commit_callbacks(execute=True):
-        support.post_message(conversation, author_kind="agent", author=agent, body="تفضّل الفاتورة", attachment=pdf)
+        support.post_message(
+            conversation, author_kind="agent", author=agent, body="تفضّل الفاتورة", attachment=pdf
+        )
     run_queued_tasks()
     (sent,) = sink.messages_to("dana@customers.example")
     html = sent.get_body(("html",)).get_content()
@@ -120,7 +124,10 @@ def test_temporary_failure_is_retried_then_permanent_failure_shows(
     # The inbox shows it on the message.
     client.login(email=agent.email, password=PASSWORD)
     page = client.get(
-        reverse("inbox:conversation", kwargs={"store_slug": shop.slug, "conversation_id": conversation.pk})
+        reverse(
+            "inbox:conversation",
+            kwargs={"store_slug": shop.slug, "conversation_id": conversation.pk},
+        )
     )
     html = page.content.decode()
     assert 'data-role="mail-status" data-status="failed"' in html
@@ -135,7 +142,11 @@ def test_unreachable_server_is_retried(
     from tests.processes import free_port
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(PORTS), 2
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        free_port(PORTS),
+        2,
+    )
     conversation = _conversation(mail(), django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         support.post_message(conversation, author_kind="agent", author=agent, body="Reply")

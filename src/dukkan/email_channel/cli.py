@@ -38,7 +38,7 @@ def _idle_loop(address_id: int) -> None:
             return
         try:
             imap.poll(address)
-            if not imap.wait(address, seconds=300):
+            if imap.wait(address, seconds=300) is None:
                 threading.Event().wait(60)  # no IDLE: the periodic job polls every minute
         except Exception as error:  # keep watching; the periodic job records the error
             print(f"imap {address.address}: {type(error).__name__}: {error}", flush=True)

@@ -93,23 +93,27 @@ def poll_all() -> int:
     return total
 
 
-def wait(address: SupportAddress, seconds: float = 300) -> bool:
-    """Block until the server says new mail arrived (IMAP IDLE, RFC 2177), or `seconds`
-    pass. False when the server has no IDLE (the caller then polls on a timer)."""
+def wait(address: SupportAddress, seconds: float = 300) -> bool | None:
+    """Block until the server says new mail arrived (IMAP IDLE, RFC 2177): True; or until
+    `seconds` pass: False. None when the server has no IDLE (the caller polls on a timer)."""
     client = _connect(address, timeout=seconds + 30)
     try:
         _uidvalidity(client, address.imap_folder)
         if "IDLE" not in client.capabilities:
-            return False
+            return None
         tag = client._new_tag().decode()  # type: ignore[attr-defined]
         client.send(f"{tag} IDLE\r\n".encode())
         if not client.readline().startswith(b"+"):
-            return False
+            return None
         client.sock.settimeout(seconds)
+        arrived = False
         try:
             while True:
                 line = client.readline()
-                if not line or re.match(rb"\* \d+ (EXISTS|RECENT)", line):
+                if not line:
+                    break
+                if re.match(rb"\* \d+ (EXISTS|RECENT)", line):
+                    arrived = True
                     break
         except TimeoutError:
             pass
@@ -119,7 +123,7 @@ def wait(address: SupportAddress, seconds: float = 300) -> bool:
             line = client.readline()
             if not line or line.startswith(tag.encode()):
                 break
-        return True
+        return arrived
     finally:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):
             client.logout()
