@@ -52,16 +52,18 @@ def test_owner_writes_edits_and_restores_an_article(store: Any, owner: Client) -
         "faq",
     )
 
-    edited = owner.post(url("edit", store, pk=article.pk), form(body="Ask within **30 days**."))
+    edited = owner.post(
+        url("edit", store, article_id=article.pk), form(body="Ask within **30 days**.")
+    )
     assert edited.status_code == 302
     article.refresh_from_db()
     assert "30 days" in article.body
     assert list(article.revisions.values_list("number", flat=True)) == [2, 1]
 
-    history = owner.get(url("revisions", store, "ar", pk=article.pk))
+    history = owner.get(url("revisions", store, "ar", article_id=article.pk))
     assert history.status_code == 200
     assert 'dir="rtl"' in history.content.decode()
-    restored = owner.post(url("restore", store, pk=article.pk, number=1))
+    restored = owner.post(url("restore", store, article_id=article.pk, revision_number=1))
     assert restored.status_code == 302
     article.refresh_from_db()
     assert "14 days" in article.body
@@ -136,11 +138,11 @@ def test_agents_read_but_do_not_edit(
     account_services.add_member(store=store, user=agent, role=Role.AGENT)
     client.force_login(agent)
     assert client.get(url("list", store)).status_code == 200
-    read = client.get(url("read", store, pk=article.pk))
+    read = client.get(url("read", store, article_id=article.pk))
     assert read.status_code == 200
     assert "ملاحظة داخلية" in read.content.decode()
-    assert client.get(url("edit", store, pk=article.pk)).status_code == 403
-    assert client.post(url("delete", store, pk=article.pk)).status_code == 403
+    assert client.get(url("edit", store, article_id=article.pk)).status_code == 403
+    assert client.post(url("delete", store, article_id=article.pk)).status_code == 403
     assert Article.objects.filter(pk=article.pk).exists()
 
 
@@ -171,9 +173,9 @@ def test_delete_and_categories(store: Any, owner: Client, add: Callable[..., Any
     )
     category = Category.objects.get(store=store)
     article = add("Card declined", "Try again", language="en", category=category)
-    owner.post(url("category_delete", store, pk=category.pk))
+    owner.post(url("category_delete", store, category_id=category.pk))
     article.refresh_from_db()
     assert article.category is None
-    owner.post(url("delete", store, pk=article.pk))
+    owner.post(url("delete", store, article_id=article.pk))
     assert not Article.objects.filter(pk=article.pk).exists()
     assert not ArticleRevision.objects.filter(article_id=article.pk).exists()

@@ -37,7 +37,7 @@ def refund(store: Any, add: Callable[..., Any]) -> Any:
 
 
 def test_article_page_has_seo_tags_and_hreflang(client: Client, store: Any, refund: Any) -> None:
-    response = client.get(page("article", store, "ar", slug=refund.slug))
+    response = client.get(page("article", store, "ar", article_slug=refund.slug))
     html = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="ar" dir="rtl">' in html
@@ -48,7 +48,7 @@ def test_article_page_has_seo_tags_and_hreflang(client: Client, store: Any, refu
     assert canonical.group(1).startswith("http://testserver/ar/s/")
     hreflang = dict(re.findall(r'<link rel="alternate" hreflang="(\w+)" href="([^"]+)">', html))
     assert set(hreflang) == {"ar", "en"}  # only languages the article exists in
-    assert hreflang["en"].endswith("/en/s/%s/help/refunds/" % store.slug)
+    assert hreflang["en"].endswith(f"/en/s/{store.slug}/help/refunds/")
     assert "<strong>الاسترداد</strong>" in html
 
 
@@ -56,7 +56,7 @@ def test_article_without_translation_has_no_hreflang(
     client: Client, store: Any, add: Callable[..., Any]
 ) -> None:
     alone = add("Only in English", "Text", language="en")
-    html = client.get(page("article", store, "en", slug=alone.slug)).content.decode()
+    html = client.get(page("article", store, "en", article_slug=alone.slug)).content.decode()
     assert 'hreflang="' not in html.split("</head>")[0]
 
 
@@ -69,14 +69,16 @@ def test_home_and_category_show_only_published(client: Client, store: Any, refun
     category = client.get(page("category", store, "ar", category_slug=refund.category.slug))
     assert category.status_code == 200
     assert "مسودة سرية" not in category.content.decode()
-    assert client.get(page("article", store, "ar", slug="مسودة-سرية")).status_code == 404
-    assert client.get(page("article", store, "ar", slug="ملاحظة-للوكلاء")).status_code == 404
+    assert client.get(page("article", store, "ar", article_slug="مسودة-سرية")).status_code == 404
+    assert (
+        client.get(page("article", store, "ar", article_slug="ملاحظة-للوكلاء")).status_code == 404
+    )
 
 
 def test_wrong_language_redirects_to_the_article_language(
     client: Client, store: Any, refund: Any
 ) -> None:
-    response = client.get(page("article", store, "en", slug=refund.slug))
+    response = client.get(page("article", store, "en", article_slug=refund.slug))
     assert response.status_code == 301
     assert response["Location"].startswith("/ar/")
 
@@ -84,7 +86,7 @@ def test_wrong_language_redirects_to_the_article_language(
 def test_page_is_revalidated_by_etag_and_changes_after_edit(
     client: Client, store: Any, refund: Any
 ) -> None:
-    url = page("article", store, "ar", slug=refund.slug)
+    url = page("article", store, "ar", article_slug=refund.slug)
     first = client.get(url)
     etag = first["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
@@ -95,7 +97,7 @@ def test_page_is_revalidated_by_etag_and_changes_after_edit(
 
 
 def test_views_are_counted(client: Client, store: Any, refund: Any) -> None:
-    url = page("article", store, "ar", slug=refund.slug)
+    url = page("article", store, "ar", article_slug=refund.slug)
     client.get(url)
     client.get(url)
     refund.refresh_from_db()
@@ -103,7 +105,7 @@ def test_views_are_counted(client: Client, store: Any, refund: Any) -> None:
 
 
 def test_one_helpful_vote_per_session(client: Client, store: Any, refund: Any) -> None:
-    url = page("feedback", store, "ar", slug=refund.slug)
+    url = page("feedback", store, "ar", article_slug=refund.slug)
     assert client.post(url, {"helpful": "maybe"}).status_code == 400
     client.post(url, {"helpful": "yes"})
     client.post(url, {"helpful": "yes"})
@@ -128,7 +130,7 @@ def test_sitemap_lists_published_articles_with_alternates(
 
     root = ElementTree.fromstring(xml)
     locs = [e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert any(loc and loc.endswith("/en/s/%s/help/refunds/" % store.slug) for loc in locs)
+    assert any(loc and loc.endswith(f"/en/s/{store.slug}/help/refunds/") for loc in locs)
     assert not any(loc and "مسودة" in loc for loc in locs)
     assert 'hreflang="en"' in xml
     assert client.get("/kb/no-such-store/sitemap.xml").status_code == 404
@@ -184,7 +186,7 @@ def test_scripts_in_markdown_never_run(
     client: Client, store: Any, add: Callable[..., Any], body: str
 ) -> None:
     article = add("Safe page", f"Before\n\n{body}\n\nAfter", language="en")
-    html = client.get(page("article", store, "en", slug=article.slug)).content.decode()
+    html = client.get(page("article", store, "en", article_slug=article.slug)).content.decode()
     main = html[html.index("<main") :]
     assert "<script" not in main
     assert "<iframe" not in main

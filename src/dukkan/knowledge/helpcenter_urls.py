@@ -12,6 +12,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("search/", views.search_page, name="search"),
     path("c/<str:category_slug>/", views.category_page, name="category"),
-    path("<str:slug>/", views.article_page, name="article"),
-    path("<str:slug>/feedback/", views.feedback, name="feedback"),
+    path("<str:article_slug>/", views.article_page, name="article"),
+    path("<str:article_slug>/feedback/", views.feedback, name="feedback"),
 ]

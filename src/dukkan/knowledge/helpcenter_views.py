@@ -137,12 +137,12 @@ def category_page(request: HttpRequest, store_slug: str, category_slug: str) -> 
 
 
 @require_GET
-def article_page(request: HttpRequest, store_slug: str, slug: str) -> HttpResponse:
+def article_page(request: HttpRequest, store_slug: str, article_slug: str) -> HttpResponse:
     store = _store(store_slug)
     language = _language()
     article = (
         scoped(Article, store)
-        .filter(status=ArticleStatus.PUBLISHED, slug=slug)
+        .filter(status=ArticleStatus.PUBLISHED, slug=article_slug)
         .select_related("category", "store")
         .order_by(
             # The URL's language first; the same slug in another language redirects there.
@@ -190,11 +190,11 @@ def article_page(request: HttpRequest, store_slug: str, slug: str) -> HttpRespon
 
 
 @require_POST
-def feedback(request: HttpRequest, store_slug: str, slug: str) -> HttpResponse:
+def feedback(request: HttpRequest, store_slug: str, article_slug: str) -> HttpResponse:
     store = _store(store_slug)
     article = (
         scoped(Article, store)
-        .filter(status=ArticleStatus.PUBLISHED, slug=slug, language=_language())
+        .filter(status=ArticleStatus.PUBLISHED, slug=article_slug, language=_language())
         .first()
     )
     if article is None:

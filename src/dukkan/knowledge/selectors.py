@@ -60,7 +60,7 @@ def article_url(article: Article) -> str:
     with translation.override(article.language):
         return reverse(
             "knowledge_helpcenter:article",
-            kwargs={"store_slug": article.store.slug, "slug": article.slug},
+            kwargs={"store_slug": article.store.slug, "article_slug": article.slug},
         )
 
 

@@ -125,7 +125,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("Article saved."))
-            return redirect("knowledge:edit", store_slug=store.slug, pk=article.pk)
+            return redirect("knowledge:edit", store_slug=store.slug, article_id=article.pk)
     return render(
         request,
         "knowledge/dashboard/edit.html",
@@ -144,9 +144,9 @@ def _add_errors(form: ArticleForm | CategoryForm, error: ValidationError) -> Non
 
 @store_view(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
-def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
     store = current_store(request)
-    article = get_scoped_or_404(Article.objects.select_related("category"), store, pk=pk)
+    article = get_scoped_or_404(Article.objects.select_related("category"), store, pk=article_id)
     initial = {
         "title": article.title,
         "body": article.body,
@@ -169,7 +169,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("Article saved."))
-            return redirect("knowledge:edit", store_slug=store.slug, pk=article.pk)
+            return redirect("knowledge:edit", store_slug=store.slug, article_id=article.pk)
     translations = selectors.translations_of(article, statuses=ArticleStatus.values)
     missing = [
         (code, name)
@@ -195,10 +195,10 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @store_view(Role.AGENT)
 @require_GET
-def article_read(request: HttpRequest, pk: int) -> HttpResponse:
+def article_read(request: HttpRequest, article_id: int) -> HttpResponse:
     """An article as agents read it (internal ones included)."""
     store = current_store(request)
-    article = get_scoped_or_404(Article.objects.select_related("category"), store, pk=pk)
+    article = get_scoped_or_404(Article.objects.select_related("category"), store, pk=article_id)
     return render(
         request,
         "knowledge/dashboard/read.html",
@@ -222,9 +222,9 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 @store_view(Role.ADMIN)
 @require_POST
-def article_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def article_delete(request: HttpRequest, article_id: int) -> HttpResponse:
     store = current_store(request)
-    article = get_scoped_or_404(Article, store, pk=pk)
+    article = get_scoped_or_404(Article, store, pk=article_id)
     services.delete_article(article)
     messages.success(request, _("Article deleted."))
     return redirect("knowledge:list", store_slug=store.slug)
@@ -232,9 +232,9 @@ def article_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @store_view(Role.ADMIN)
 @require_GET
-def revisions(request: HttpRequest, pk: int) -> HttpResponse:
+def revisions(request: HttpRequest, article_id: int) -> HttpResponse:
     store = current_store(request)
-    article = get_scoped_or_404(Article, store, pk=pk)
+    article = get_scoped_or_404(Article, store, pk=article_id)
     history = list(article.revisions.select_related("author")[:200])
     return render(
         request,
@@ -245,17 +245,17 @@ def revisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @store_view(Role.ADMIN)
 @require_POST
-def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def restore(request: HttpRequest, article_id: int, revision_number: int) -> HttpResponse:
     store = current_store(request)
-    article = get_scoped_or_404(Article, store, pk=pk)
-    revision = get_scoped_or_404(ArticleRevision, store, article=article, number=number)
+    article = get_scoped_or_404(Article, store, pk=article_id)
+    revision = get_scoped_or_404(ArticleRevision, store, article=article, number=revision_number)
     try:
         services.restore_revision(revision, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("knowledge:revisions", store_slug=store.slug, pk=article.pk)
+        return redirect("knowledge:revisions", store_slug=store.slug, article_id=article.pk)
     messages.success(request, _("Revision %(number)s restored.") % {"number": revision.number})
-    return redirect("knowledge:edit", store_slug=store.slug, pk=article.pk)
+    return redirect("knowledge:edit", store_slug=store.slug, article_id=article.pk)
 
 
 @store_view(Role.ADMIN)
@@ -286,9 +286,9 @@ def categories(request: HttpRequest) -> HttpResponse:
 
 @store_view(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
-def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def category_edit(request: HttpRequest, category_id: int) -> HttpResponse:
     store = current_store(request)
-    category = get_scoped_or_404(Category, store, pk=pk)
+    category = get_scoped_or_404(Category, store, pk=category_id)
     form = CategoryForm(
         request.POST or None,
         initial={
@@ -318,9 +318,9 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @store_view(Role.ADMIN)
 @require_POST
-def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
     store = current_store(request)
-    services.delete_category(get_scoped_or_404(Category, store, pk=pk))
+    services.delete_category(get_scoped_or_404(Category, store, pk=category_id))
     messages.success(request, _("Category deleted; its articles stay, without a category."))
     return redirect("knowledge:categories", store_slug=store.slug)
 
@@ -346,7 +346,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("file", error.messages)
         else:
-            return redirect("knowledge:import_job", store_slug=store.slug, pk=job.pk)
+            return redirect("knowledge:import_job", store_slug=store.slug, import_id=job.pk)
     jobs = scoped(ImportJob, store).defer("payload")[:10]
     return render(
         request,
@@ -358,10 +358,10 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 @store_view(Role.ADMIN)
 @require_GET
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job(request: HttpRequest, import_id: int) -> HttpResponse:
     """The progress of one import; htmx polls the fragment until it is done or failed."""
     store = current_store(request)
-    job = get_scoped_or_404(ImportJob.objects.defer("payload"), store, pk=pk)
+    job = get_scoped_or_404(ImportJob.objects.defer("payload"), store, pk=import_id)
     done, total = imports.job_progress(job)
     context = _base(
         request,
