@@ -40,6 +40,10 @@ APP_DEMOS = (
     "dukkan.hours.demo",
     "dukkan.answerbot.demo",
     "dukkan.callbacks.demo",
+    "dukkan.gigs.demo",
+    "dukkan.reviews.demo",
+    "dukkan.moderation.demo",
+    "dukkan.reportcards.demo",
 )
 
 

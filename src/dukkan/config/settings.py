@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "dukkan.hours",
     "dukkan.answerbot",
     "dukkan.callbacks",
+    "dukkan.gigs",
+    "dukkan.reviews",
+    "dukkan.moderation",
+    "dukkan.reportcards",
 ]
 
 MIDDLEWARE = [
