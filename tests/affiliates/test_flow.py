@@ -188,3 +188,19 @@ def test_hold_payable_payout_csv_and_email(shop: Any, product: Any, affiliate: A
     with pytest.raises(Exception, match="nothing to pay"):
         services.pay_batch(shop, [affiliate], method="bank", reference="IBAN-1")
     assert batch.__class__.objects.count() == 1
+
+
+def test_many_sales_from_one_network_are_flagged(shop: Any, product: Any, affiliate: Any) -> None:
+    client = Client(REMOTE_ADDR="198.51.100.9")
+    orders = []
+    for n in range(3):
+        client.get(f"/ar/s/{shop.slug}/?ref=LAYLA", HTTP_USER_AGENT=f"browser {n}")
+        orders.append(buy(client, shop, product, email=f"buyer{n}@customers.example"))
+    flagged = [Commission.objects.get(order=o).flagged for o in orders]
+    assert flagged == [False, False, True]
+    reason = Commission.objects.get(order=orders[-1]).flag_reason
+    assert "one network address" in reason
+    owner = Client()
+    owner.force_login(shop.accounts_memberships.get().user)
+    page = owner.get(f"/en/dashboard/{shop.slug}/affiliates/").content.decode()
+    assert "one network address" in page

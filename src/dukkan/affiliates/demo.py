@@ -167,7 +167,8 @@ def _sale(store: Store, affiliate: Affiliate, product: Product, buyer: int) -> C
         amount_minor=order.total_minor,
         currency=order.currency,
     )
-    return services.attribute_order(order)
+    # Credited here, or already by the OrderPaid handler when no transaction was open.
+    return services.attribute_order(order) or Commission.objects.filter(order=order).first()
 
 
 def _sales(store: Store, affiliate: Affiliate, product: Product, *, everything: bool) -> None:
