@@ -40,16 +40,16 @@ def test_a_paraphrase_finds_its_answer_first(
 
 
 def test_matches_carry_what_a_customer_needs(store: Any, faq: dict[tuple[str, str], Any]) -> None:
-    found = match_question(store.pk, "How do I get a refund?", "en", limit=2)
-    assert len(found) == 2
-    best = found[0]
+    found = match_question(store.pk, "How do I get a refund? My download link expired", "en")
+    assert {m.title for m in found[:2]} == {"How do I get a refund?", "My download link expired"}
+    assert found[1].score <= found[0].score
+    best = match_question(store.pk, "How do I get a refund?", "en")[0]
     assert isinstance(best, FaqMatch)
     assert best.title == "How do I get a refund?"
     assert best.snippet.startswith("If a purchase is not what you expected")
     assert best.url.endswith("/")
     assert best.language == "en"
-    assert best.score >= 0.5  # the question itself: well above a usual threshold
-    assert found[1].score < best.score
+    assert best.score >= 0.5  # the question itself: above a usual threshold
 
 
 def test_unrelated_questions_score_low(store: Any, faq: dict[tuple[str, str], Any]) -> None:
@@ -144,7 +144,9 @@ def test_a_change_made_by_another_process_is_seen(
 def test_a_deleted_article_leaves_the_index(
     store: Any, faq: dict[tuple[str, str], Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    assert match_question(store.pk, "paper copies shipping", "ar")
+    assert match_question(store.pk, "نسخة ورقية مطبوعة", "ar")[0].article_id == (
+        faq[("ar", "shipping")].pk
+    )
     with django_capture_on_commit_callbacks(execute=True):
         knowledge.delete_article(faq[("ar", "shipping")])
     ids = {m.article_id for m in match_question(store.pk, "نسخة ورقية مطبوعة", "ar")}

@@ -30,13 +30,18 @@ def _vectors(texts: Sequence[str]) -> np.ndarray:
     matrix = np.zeros((n, len(vocabulary)), dtype=np.float32)
     for row, bag in enumerate(bags):
         for term, count in bag.items():
-            matrix[row, vocabulary[term]] = (1 + math.log(count)) * math.log(1 + n / df[term])
+            weight = (1 + math.log(count)) * math.log(1 + n / df[term])
+            # Whole (stemmed) words weigh more than the n-grams that only bridge spellings.
+            matrix[row, vocabulary[term]] = weight * (WORD_WEIGHT if term.startswith("w:") else 1)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return matrix / norms
 
 
-def group(texts: Sequence[str], threshold: float = 0.45) -> list[list[int]]:
+WORD_WEIGHT = 3.0
+
+
+def group(texts: Sequence[str], threshold: float = 0.2) -> list[list[int]]:
     """Indices of `texts` in groups of similar ones (each group in input order)."""
     if not texts:
         return []

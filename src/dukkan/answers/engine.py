@@ -39,6 +39,7 @@ from dukkan.core.text import normalise
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+SEMANTIC_FLOOR = 0.3
 MAX_QUERY_CHARS = 1000  # a longer question is matched on its first 1,000 characters
 
 
@@ -92,7 +93,7 @@ class Analyzer:
         return normalise(text) if self.normalised else text
 
     def words(self, prepared: str) -> list[str]:
-        raw = _WORD.findall(prepared)
+        raw = [w for w in _WORD.findall(prepared) if w not in _STOPWORDS]
         # Persian text gets the Persian stemmer (its suffixes differ).
         persian = _looks_persian(prepared)
         return [stem(word, persian) for word in raw if not word.isdigit() or len(word) < 8]
@@ -100,12 +101,21 @@ class Analyzer:
     def grams(self, prepared: str) -> list[str]:
         grams: list[str] = []
         for word in _WORD.findall(prepared):
+            if word in _STOPWORDS:
+                continue
             padded = f" {word} "
             for n in (3, 4):
                 if len(padded) >= n:
                     grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
         return grams
 
+
+# Question and function words: in a store with a handful of FAQ entries their IDF is high by
+# chance ("هل" in one title of nine), so a question would match on them alone.
+_STOPWORDS = frozenset(
+    normalise(w)
+    for w in ["هل", "ما", "ماذا", "كيف", "لماذا", "متى", "أين", "اين", "من", "في", "على", "عن", "إلى", "الى", "مع", "هذا", "هذه", "ذلك", "التي", "الذي", "أن", "إن", "او", "أو", "و", "يا", "لا", "لم", "لن", "قد", "كان", "هو", "هي", "انا", "أنا", "انت", "نحن", "هم", "عند", "عندكم", "لي", "لك", "ممكن", "بدي", "اريد", "أريد", "آیا", "چه", "چرا", "چطور", "چطوری", "چگونه", "کجا", "کی", "که", "از", "به", "با", "در", "برای", "این", "آن", "را", "و", "یا", "هم", "تا", "است", "هست", "من", "تو", "ما", "شما", "او", "می", "میخواهم", "میخوام", "a", "an", "the", "is", "are", "am", "was", "were", "be", "do", "does", "did", "i", "you", "we", "they", "he", "she", "it", "my", "your", "our", "me", "us", "what", "how", "why", "when", "where", "who", "which", "can", "could", "would", "should", "will", "to", "of", "in", "on", "for", "with", "and", "or", "not", "no", "please", "hi", "hello", "there", "this", "that", "there's", "i'm", "it's"]
+)
 
 _PERSIAN_WORDS = frozenset(
     normalise(w)
@@ -260,7 +270,12 @@ class HybridMatcher:
         if self._vectors is not None:
             query_vector = semantic.embed([text[:MAX_QUERY_CHARS]])
             if query_vector is not None:
-                total += w.semantic * np.clip(self._vectors @ query_vector[0], 0.0, 1.0)
+                # Unrelated texts already share some direction: only similarity beyond
+                # SEMANTIC_FLOOR counts, rescaled to 0..1.
+                cosine = self._vectors @ query_vector[0]
+                total += w.semantic * np.clip(
+                    (cosine - SEMANTIC_FLOOR) / (1 - SEMANTIC_FLOOR), 0.0, 1.0
+                )
         return np.clip(total / w.total(self._vectors is not None), 0.0, 1.0)
 
     def search(self, text: str, *, language: str | None = None, limit: int = 3) -> list[Hit]:

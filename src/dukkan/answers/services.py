@@ -8,11 +8,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.encoding import uri_to_iri
 from django.utils.translation import gettext as _
 
 from dukkan.answers import index, selectors
@@ -174,15 +177,22 @@ def helpcenter_url(store: Store, language: str) -> str:
         return ""
 
 
+def absolute(path: str) -> str:
+    """A page's address for a message: on this server, readable (not percent-encoded)."""
+    if not path:
+        return ""
+    return uri_to_iri(urljoin(django_settings.DUKKAN_BASE_URL.rstrip("/") + "/", path.lstrip("/")))
+
+
 def _reply_body(match: FaqMatch, *, remind: bool, store: Store, language: str) -> str:
     with translation.override(language or None):
         lines = [_("Automatic answer from our FAQ:"), match.title]
         if match.snippet:
             lines.append(match.snippet)
         if match.url:
-            lines.append(match.url)
+            lines.append(absolute(match.url))
         if remind:
-            faq = helpcenter_url(store, language)
+            faq = absolute(helpcenter_url(store, language))
             lines.append("")
             lines.append(
                 _(
