@@ -70,9 +70,11 @@ def test_remind_points_a_repeat_asker_to_the_help_center_kindly(
     _settings(store, policy=Policy.REMIND, repeat_limit=2)
     chat = conversation("en")
     first = services.handle_customer_message(chat, "how do I get a refund", language="en")
-    assert first.replied and not first.reminded
+    assert first.replied
+    assert not first.reminded
     second = services.handle_customer_message(chat, "my download link expired", language="en")
-    assert second.replied and second.reminded
+    assert second.replied
+    assert second.reminded
     replies = _system_messages(chat)
     assert "help center" in replies[-1].body
     assert "a person will reply" in replies[-1].body
@@ -85,7 +87,8 @@ def test_policy_off_answers_but_never_reminds(
     chat = conversation("en")
     for text in ("how do I get a refund", "my download link expired"):
         outcome = services.handle_customer_message(chat, text, language="en")
-        assert outcome.replied and not outcome.reminded
+        assert outcome.replied
+        assert not outcome.reminded
 
 
 def test_faq_first_asks_to_open_the_answer_only_after_k_answered_questions(
@@ -130,7 +133,8 @@ def test_a_bot_can_take_the_reply_over(
         outcome = services.handle_customer_message(chat, "how do I get a refund", language="en")
     finally:
         services._takeovers.remove(takeover)
-    assert outcome.answered and not outcome.replied
+    assert outcome.answered
+    assert not outcome.replied
     assert _system_messages(chat) == []
 
 
