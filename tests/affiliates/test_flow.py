@@ -204,3 +204,17 @@ def test_many_sales_from_one_network_are_flagged(shop: Any, product: Any, affili
     owner.force_login(shop.accounts_memberships.get().user)
     page = owner.get(f"/en/dashboard/{shop.slug}/affiliates/").content.decode()
     assert "one network address" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_referral_through_the_async_stack(shop: Any, affiliate: Any) -> None:
+    """Under ASGI (how `dukkan serve` runs) the middleware records the click the same way."""
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    response = async_to_sync(AsyncClient().get)(f"/en/s/{shop.slug}/?ref=LAYLA")
+    assert response.status_code == 200
+    assert (
+        referral.parse(response.cookies[referral.COOKIE_NAME].value)[shop.pk].last_code == "LAYLA"
+    )
+    assert Click.objects.filter(affiliate=affiliate).count() == 1
