@@ -47,7 +47,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "mailgun_url": base + reverse("email_channel_webhook:mailgun"),
             "postmark_url": base
             + reverse(
-                "email_channel_webhook:postmark_token", kwargs={"token": address.webhook_token}
+                "email_channel_webhook:postmark_token",
+                kwargs={"webhook_token": address.webhook_token},
             ),
         }
         for address in selectors.addresses(store)

@@ -11,5 +11,5 @@ app_name = "email_channel_webhook"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("mailgun/", webhooks.mailgun, name="mailgun"),
     path("postmark/", webhooks.postmark, name="postmark"),
-    path("postmark/<str:token>/", webhooks.postmark, name="postmark_token"),
+    path("postmark/<str:webhook_token>/", webhooks.postmark, name="postmark_token"),
 ]

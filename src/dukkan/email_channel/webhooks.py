@@ -142,8 +142,8 @@ def rebuild_postmark(payload: dict) -> bytes:
 
 @csrf_exempt
 @require_POST
-def postmark(request: HttpRequest, token: str = "") -> HttpResponse:
-    address = _postmark_address(request, token)
+def postmark(request: HttpRequest, webhook_token: str = "") -> HttpResponse:
+    address = _postmark_address(request, webhook_token)
     if address is None:
         return _refuse(403, "unknown webhook token")
     if len(request.body) > services.MAX_MESSAGE_SIZE * 2:
