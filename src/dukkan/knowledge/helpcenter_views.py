@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from dukkan.core.models import Store
@@ -189,7 +190,8 @@ def article_page(request: HttpRequest, store_slug: str, article_slug: str) -> Ht
     return _cached_page(request, store, "knowledge/helpcenter/article.html", context)
 
 
-@require_POST
+@csrf_exempt  # pages are cached for all visitors, so they carry no per-visitor CSRF token;
+@require_POST  # a forged vote could only count once for the forger's own session.
 def feedback(request: HttpRequest, store_slug: str, article_slug: str) -> HttpResponse:
     store = _store(store_slug)
     article = (

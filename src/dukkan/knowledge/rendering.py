@@ -66,6 +66,13 @@ def _text(text: str, store_slug: str, store_pk: int) -> str:
     return _SPACE.sub(" ", html.unescape(stripped)).strip()
 
 
+# Text without any character Markdown or HTML give a meaning to reads as itself (most FAQ
+# answers): no need to render it, which keeps bulk imports fast.
+_MARKUP = re.compile(r"[\\`*_\[\]<>#|~!&]|^\s*(\d+[.)]|[-+=]|\s{4})", re.MULTILINE)
+
+
 def markdown_to_text(text: str, store: Store) -> str:
     """The words a reader sees (no markup, no link targets): what search and matching read."""
+    if not _MARKUP.search(text):
+        return _SPACE.sub(" ", text).strip()
     return _text(text, store.slug, store.pk)

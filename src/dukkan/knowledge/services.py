@@ -135,6 +135,21 @@ def _revise(article: Article, *, by: Any, note: str = "") -> ArticleRevision:
     )
 
 
+def _revise_state(article: Article, state: tuple[Any, ...], *, note: str) -> None:
+    title, body, status, category_id, tags = state
+    ArticleRevision.objects.create(
+        store_id=article.store_id,
+        article=article,
+        number=1,
+        title=title,
+        body=body,
+        status=status,
+        category_id_then=category_id,
+        tags=list(tags),
+        note=note,
+    )
+
+
 def _changed(article: Article) -> None:
     publish_event(ArticleChanged(store_id=article.store_id, article_id=article.pk))
 
@@ -230,6 +245,10 @@ def update_article(article: Article, *, by: Any, note: str = "", **fields: Any) 
     _reindex(article)
     after = (article.title, article.body, article.status, article.category_id, article.tags)
     if after != before:
+        if not article.revisions.exists():
+            # Imported articles start without a revision row (bulk loads stay fast): the
+            # first edit keeps the imported state as revision 1.
+            _revise_state(article, before, note=_("Imported"))
         _revise(article, by=by, note=note)
     _changed(article)
     return article
@@ -514,23 +533,6 @@ def import_articles(
                 raise ImportError_(
                     [_("Another article took one of these addresses meanwhile; try again.")]
                 ) from error
-            ArticleRevision.objects.bulk_create(
-                [
-                    ArticleRevision(
-                        store=store,
-                        article=a,
-                        number=1,
-                        title=a.title,
-                        body=a.body,
-                        status=a.status,
-                        category_id_then=a.category_id,
-                        tags=a.tags,
-                        author_id=author_id,
-                        note=_("Imported"),
-                    )
-                    for a in created
-                ]
-            )
             search.index_articles([(a.pk, a.search_title, a.search_body) for a in created])
             vocabulary: set[str] = set()
             for a in created:
