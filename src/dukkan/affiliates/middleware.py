@@ -78,8 +78,8 @@ def _remember(request: HttpRequest, response: HttpResponseBase, slug: str, code:
             store__slug=slug,
             store__is_active=True,
             code=normalise_code(code),
+            # Closing sign-ups does not stop the links of approved affiliates.
             status=AffiliateStatus.APPROVED,
-            store__affiliates_programmes__is_open=True,
         )
         .select_related("store")
         .only("pk", "store_id", "code")
