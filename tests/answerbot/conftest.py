@@ -6,6 +6,7 @@ import pytest
 
 from dukkan.accounts import services as accounts
 from dukkan.accounts.models import Role
+from tests.browser.conftest import browser  # noqa: F401  (the fixture, shared)
 
 QUESTION = "رمز عبورم را چطور عوض کنم؟"
 

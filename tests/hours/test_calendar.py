@@ -16,7 +16,7 @@ NINE_TO_FIVE = {str(d): [["09:00", "17:00"]] for d in range(1, 8)}
 
 
 def local(zone: str, *args: int) -> datetime:
-    return datetime(*args, tzinfo=ZoneInfo(zone))  # type: ignore[misc]
+    return datetime(*args, tzinfo=ZoneInfo(zone))  # type: ignore[misc,arg-type]
 
 
 def test_friday_weekend_in_riyadh_is_closed_and_four_hours_roll_over_it() -> None:
