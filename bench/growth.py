@@ -72,7 +72,7 @@ try:
     affiliates.save_programme(store, affiliates.ProgrammeInput(
         is_open=True, approval="automatic", commission_kind="percent", commission_bp=3000,
         commission_fixed_minor=None, customer_discount_bp=1000, cookie_days=30,
-        attribution="last_click", hold_days=max(30, affiliates.refund_window_days(store)),
+        attribution="last", hold_days=max(30, affiliates.refund_window_days(store)),
         min_payout_minor=0))
     partner = User.objects.create_user(email="partner@growth-bench.example", password="bench-password-1")
     affiliate_code = affiliates.join(store, partner, name="Bench Partner", code="BENCHAFF").code
