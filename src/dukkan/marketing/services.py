@@ -13,6 +13,7 @@ import contextlib
 import logging
 import secrets
 import smtplib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,7 +22,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Min
+from django.db.models import CharField, Count, Min, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +51,8 @@ from dukkan.marketing.tokens import ip_hash
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# A batch is split over this many SMTP connections, each reused for its part.
+SMTP_CONNECTIONS = 4
 # A row still "sending" this long after its claim belongs to a worker that died.
 STALE_CLAIM = timedelta(minutes=15)
 Action = SubscriptionEvent.Action
@@ -388,8 +392,16 @@ def _claim(campaign: Campaign, limit: int) -> tuple[str, float]:
             .order_by("pk")
             .values_list("pk", flat=True)[: min(limit, budget)]
         )
+        # The Message-ID is fixed before sending, so a bounce report finds its recipient.
         CampaignRecipient.objects.filter(pk__in=ids, status=RecipientStatus.PENDING).update(
-            status=RecipientStatus.SENDING, claim=claim, claimed_at=now
+            status=RecipientStatus.SENDING,
+            claim=claim,
+            claimed_at=now,
+            message_id=Concat(
+                Value(f"<c{campaign.pk}."),
+                Cast("pk", output_field=CharField()),
+                Value(f".{claim}@{mail.message_id_domain()}>"),
+            ),
         )
     return claim, 0.0
 
@@ -423,30 +435,19 @@ def send_batch(campaign_id: int, batch_size: int = BATCH_SIZE) -> BatchResult:
     if rows:
         settings_row = mailing_settings(store)
         rendered = mail.render(store, campaign.subject, campaign.body, campaign.language)
-        connection = get_connection(fail_silently=False)
+        template = mail.BatchTemplate(store, settings_row, rendered, campaign.pk)
+        chunks = [rows[n::SMTP_CONNECTIONS] for n in range(SMTP_CONNECTIONS)]
         results: list[tuple[int, str, str, str]] = []  # (pk, status, error, message id)
         try:
-            connection.open()
-            for row in rows:
-                message = mail.message(
-                    store,
-                    settings_row,
-                    rendered,
-                    to=row.email,
-                    subscriber_id=row.subscriber_id,
-                    campaign_id=campaign.pk,
-                    recipient_id=row.pk,
-                    tracking=campaign.tracking,
-                )
-                message.connection = connection
-                message_id = str(message.extra_headers["Message-ID"])
-                status, error = _deliver(connection, message)
-                results.append((row.pk, status, error, message_id))
+            with ThreadPoolExecutor(max_workers=SMTP_CONNECTIONS) as pool:
+                for part in pool.map(
+                    lambda chunk: _send_chunk(
+                        store, settings_row, rendered, template, campaign, chunk
+                    ),
+                    [c for c in chunks if c],
+                ):
+                    results.extend(part)
         finally:
-            try:
-                connection.close()
-            except Exception:  # closing a broken connection must not hide the results
-                logger.warning("SMTP connection did not close cleanly")
             _record(results)
         sent = sum(1 for r in results if r[1] == RecipientStatus.SENT)
         failed = len(results) - sent
@@ -459,9 +460,67 @@ def send_batch(campaign_id: int, batch_size: int = BATCH_SIZE) -> BatchResult:
     return BatchResult(sent, failed, remaining, 0.0)
 
 
-def _deliver(connection: Any, message: Any) -> tuple[str, str]:
+def _send_chunk(
+    store: Store,
+    settings_row: MailingSettings,
+    rendered: mail.Rendered,
+    template: mail.BatchTemplate,
+    campaign: Campaign,
+    rows: list[CampaignRecipient],
+) -> list[tuple[int, str, str, str]]:
+    """Part of a batch over one SMTP connection (no database work here: it runs in a thread)."""
+    connection = get_connection(fail_silently=False)
+    results: list[tuple[int, str, str, str]] = []
     try:
-        connection.send_messages([message])
+        connection.open()
+    except (smtplib.SMTPException, OSError) as error:
+        return [
+            (row.pk, RecipientStatus.FAILED, f"no connection: {error}"[:500], "") for row in rows
+        ]
+    try:
+        for row in rows:
+            message_id = row.message_id
+            fast = (
+                None
+                if campaign.tracking
+                else template.raw(row.email, row.subscriber_id, message_id)
+            )
+            if fast is not None:
+                raw = fast
+                status, problem = _deliver(connection, raw=(template.sender, row.email, raw))
+            else:
+                message = mail.message(
+                    store,
+                    settings_row,
+                    rendered,
+                    to=row.email,
+                    subscriber_id=row.subscriber_id,
+                    campaign_id=campaign.pk,
+                    recipient_id=row.pk,
+                    tracking=campaign.tracking,
+                    message_id=message_id,
+                )
+                message.connection = connection
+                status, problem = _deliver(connection, message)
+            results.append((row.pk, status, problem, message_id))
+    finally:
+        try:
+            connection.close()
+        except Exception:  # closing a broken connection must not hide the results
+            logger.warning("SMTP connection did not close cleanly")
+    return results
+
+
+def _deliver(
+    connection: Any, message: Any = None, raw: tuple[str, str, bytes] | None = None
+) -> tuple[str, str]:
+    try:
+        if raw is not None:
+            if connection.connection is None:
+                connection.open()
+            connection.connection.sendmail(raw[0], [raw[1]], raw[2])
+        else:
+            connection.send_messages([message])
     except smtplib.SMTPRecipientsRefused as error:
         detail = next(iter(error.recipients.values()), (0, b""))
         return RecipientStatus.BOUNCED, f"{detail[0]} {detail[1]!r}"[:500]
@@ -478,22 +537,17 @@ def _deliver(connection: Any, message: Any) -> tuple[str, str]:
 
 
 def _record(results: list[tuple[int, str, str, str]]) -> None:
+    """What happened to each recipient: one UPDATE for everything sent, one per problem."""
     now = timezone.now()
-    by_status: dict[str, list[int]] = {}
-    for pk, status, error, message_id in results:
-        if error:
-            CampaignRecipient.objects.filter(pk=pk).update(
-                status=status, error=error, message_id=message_id[:200], sent_at=None
-            )
-        else:
-            by_status.setdefault(status, []).append(pk)
+    sent = [pk for pk, status, _error, _mid in results if status == RecipientStatus.SENT]
     with transaction.atomic():
-        for status, pks in by_status.items():
-            CampaignRecipient.objects.filter(pk__in=pks).update(status=status, sent_at=now)
-        ids = {pk: mid for pk, _s, error, mid in results if not error}
-        # Message ids let a later bounce report find its recipient.
-        for pk, message_id in ids.items():
-            CampaignRecipient.objects.filter(pk=pk).update(message_id=message_id[:200])
+        for chunk in range(0, len(sent), 1000):
+            CampaignRecipient.objects.filter(pk__in=sent[chunk : chunk + 1000]).update(
+                status=RecipientStatus.SENT, sent_at=now
+            )
+        for pk, status, error, _mid in results:
+            if status != RecipientStatus.SENT:
+                CampaignRecipient.objects.filter(pk=pk).update(status=status, error=error)
 
 
 def _finish_if_done(campaign: Campaign) -> None:
