@@ -86,7 +86,7 @@ class StoreTimeMixin:
 def product_choices(store: Store) -> list[tuple[str, str]]:
     from dukkan.catalog.selectors import all_products
 
-    return [(str(p.pk), p.title) for p in all_products(store).only("pk", "title")]
+    return [(str(pk), title) for pk, title in all_products(store).values_list("pk", "title")]
 
 
 class CouponForm(StoreTimeMixin, forms.Form):
