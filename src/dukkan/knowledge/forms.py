@@ -22,7 +22,9 @@ from dukkan.knowledge.services import TAG_LIMIT
 
 class ArticleForm(forms.Form):
     title = forms.CharField(
-        label=_("Title (the question, for an FAQ entry)"), max_length=TITLE_LIMIT
+        label=_("Title (the question, for an FAQ entry)"),
+        max_length=TITLE_LIMIT,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
     )
     body = forms.CharField(
         label=_("Text (Markdown)"),
@@ -38,7 +40,10 @@ class ArticleForm(forms.Form):
     )
     tags = forms.CharField(label=_("Tags (separated by commas)"), max_length=1000, required=False)
     slug = forms.CharField(
-        label=_("Address (empty: made from the title)"), max_length=TITLE_LIMIT, required=False
+        label=_("Address (empty: made from the title)"),
+        max_length=TITLE_LIMIT,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
     )
 
     def __init__(self, *args: Any, store: Store, **kwargs: Any) -> None:
