@@ -28,24 +28,24 @@ import time  # noqa: E402
 from bench.harness import emit, environment, free_port, log, parse_args  # noqa: E402
 
 ADDRESS = "support@bench-mail.example"
-LOAD = r"""
+LOAD = rf"""
 import json, smtplib, sys, threading, time
 from email.message import EmailMessage
 port, total, connections, run = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-sent, errors = {}, []
+sent, errors = {{}}, []
 def worker(k):
     with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
         for i in range(k, total, connections):
             m = EmailMessage()
-            m["From"] = f"Customer {i} <customer{i}@bench.example>"
-            m["To"] = "%s"
-            m["Subject"] = f"Question {i}"
-            mid = f"bench-{run}-{i}@bench.example"
-            m["Message-ID"] = f"<{mid}>"
-            m.set_content(f"Hello, this is question number {i}.\n\nOn Monday, Support wrote:\n> earlier")
+            m["From"] = f"Customer {{i}} <customer{{i}}@bench.example>"
+            m["To"] = "{ADDRESS}"
+            m["Subject"] = f"Question {{i}}"
+            mid = f"bench-{{run}}-{{i}}@bench.example"
+            m["Message-ID"] = f"<{{mid}}>"
+            m.set_content(f"Hello, this is question number {{i}}.\n\nOn Monday, Support wrote:\n> earlier")
             start = time.time()
             try:
-                client.sendmail(f"customer{i}@bench.example", ["%s"], m.as_bytes())
+                client.sendmail(f"customer{{i}}@bench.example", ["{ADDRESS}"], m.as_bytes())
                 sent[mid] = start
             except Exception as error:
                 errors.append(repr(error))
@@ -53,8 +53,8 @@ threads = [threading.Thread(target=worker, args=(k,)) for k in range(connections
 began = time.time()
 [t.start() for t in threads]
 [t.join() for t in threads]
-print(json.dumps({"sent": sent, "errors": errors[:5], "began": began, "ended": time.time()}))
-""" % (ADDRESS, ADDRESS)
+print(json.dumps({{"sent": sent, "errors": errors[:5], "began": began, "ended": time.time()}}))
+"""
 
 SETUP = f"""
 from dukkan.accounts.models import User
@@ -78,7 +78,7 @@ print(json.dumps({mid: created[eid].timestamp() for mid, eid in rows.items() if 
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -92,7 +92,9 @@ def main() -> None:
         with log_path.open("wb") as out:
             receiver = subprocess.Popen(
                 [sys.executable, "-m", "dukkan", "smtpd", "--port", str(port)],
-                env=prepared.env, stdout=out, stderr=subprocess.STDOUT,
+                env=prepared.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         try:
             deadline = time.monotonic() + 60
@@ -102,8 +104,19 @@ def main() -> None:
                 time.sleep(0.2)
             log(f"sending {total} messages over {connections} SMTP connections to port {port}")
             load = subprocess.run(
-                [sys.executable, "-c", LOAD, str(port), str(total), str(connections), str(int(time.time()))],
-                capture_output=True, text=True, check=True, timeout=1800,
+                [
+                    sys.executable,
+                    "-c",
+                    LOAD,
+                    str(port),
+                    str(total),
+                    str(connections),
+                    str(int(time.time())),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=1800,
             )
             result = json.loads(load.stdout)
         finally:

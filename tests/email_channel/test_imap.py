@@ -58,7 +58,8 @@ def test_polling_fetches_each_message_once(mailbox: SupportAddress, dovecot: Dov
     assert imap.poll_all() == 1  # nothing skipped
     assert _bodies() == ["first", "second", "third"]
     mailbox.refresh_from_db()
-    assert mailbox.imap_last_uid == 3 and mailbox.imap_uidvalidity
+    assert mailbox.imap_last_uid == 3
+    assert mailbox.imap_uidvalidity
     assert set(InboundMessage.objects.values_list("source", flat=True)) == {"imap"}
 
 
@@ -96,4 +97,5 @@ def test_idle_wakes_up_when_mail_arrives(mailbox: SupportAddress, dovecot: Dovec
     later.start()
     assert imap.wait(mailbox, seconds=60) is True  # woken by the server, not the time-out
     later.join()
-    assert imap.poll(mailbox) == 1 and _bodies() == ["pushed"]
+    assert imap.poll(mailbox) == 1
+    assert _bodies() == ["pushed"]

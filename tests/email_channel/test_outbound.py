@@ -56,7 +56,8 @@ def test_agent_reply_goes_out_threaded(
     assert sent.get_body(("plain",)).get_content().startswith("Here it is: K-1")
     assert 'dir="ltr"' in sent.get_body(("html",)).get_content()
     outbound = OutboundMessage.objects.get(conversation_id=conversation.pk)
-    assert outbound.status == OutboundStatus.SENT and sent["Message-ID"] == outbound.message_id
+    assert outbound.status == OutboundStatus.SENT
+    assert sent["Message-ID"] == outbound.message_id
     # The customer's reply to it threads by In-Reply-To and lands in the same conversation.
     answer = mail(subject="Re: Where is my key?", headers={"In-Reply-To": outbound.message_id})
     (row,) = services.receive(answer, source="smtp")
@@ -84,7 +85,9 @@ def test_arabic_reply_is_right_to_left_with_its_attachment(
     run_queued_tasks()
     (sent,) = sink.messages_to("dana@customers.example")
     html = sent.get_body(("html",)).get_content()
-    assert 'dir="rtl"' in html and 'lang="ar"' in html and "تفضّل الفاتورة" in html
+    assert 'dir="rtl"' in html
+    assert 'lang="ar"' in html
+    assert "تفضّل الفاتورة" in html
     (attached,) = list(sent.iter_attachments())
     assert attached.get_content_type() == "application/pdf"
     assert attached.get_content() == b"%PDF-1.4 test"
@@ -110,7 +113,8 @@ def test_temporary_failure_is_retried_then_permanent_failure_shows(
         posted = support.post_message(conversation, author_kind="agent", author=agent, body="Reply")
     run_queued_tasks()
     outbound = OutboundMessage.objects.get(conversation_id=conversation.pk)
-    assert outbound.status == OutboundStatus.RETRYING and outbound.attempts == 1
+    assert outbound.status == OutboundStatus.RETRYING
+    assert outbound.attempts == 1
     assert "451" in outbound.error
     retry = DBTaskResult.objects.filter(status="READY").get()
     assert retry.run_after > timezone.now()  # backed off, not run at once
@@ -119,7 +123,8 @@ def test_temporary_failure_is_retried_then_permanent_failure_shows(
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
     run_queued_tasks()
     outbound.refresh_from_db()
-    assert outbound.status == OutboundStatus.FAILED and "550" in outbound.error
+    assert outbound.status == OutboundStatus.FAILED
+    assert "550" in outbound.error
     assert outbound.attempts == 2
     # The inbox shows it on the message.
     client.login(email=agent.email, password=PASSWORD)
@@ -152,4 +157,5 @@ def test_unreachable_server_is_retried(
         support.post_message(conversation, author_kind="agent", author=agent, body="Reply")
     run_queued_tasks()
     outbound = OutboundMessage.objects.get(conversation_id=conversation.pk)
-    assert outbound.status == OutboundStatus.RETRYING and "ConnectionRefused" in outbound.error
+    assert outbound.status == OutboundStatus.RETRYING
+    assert "ConnectionRefused" in outbound.error

@@ -106,7 +106,8 @@ def test_smtp_delivery_with_starttls_and_refusals(receiver: int) -> None:
             )
         assert too_big.value.smtp_code == 552
     (row,) = InboundMessage.objects.all()  # stored before the 250 came back
-    assert row.status == "posted" and row.source == "smtp"
+    assert row.status == "posted"
+    assert row.source == "smtp"
     assert ConversationEvent.objects.get(kind="message").body == "over TLS"
 
 
@@ -133,9 +134,11 @@ def test_round_trip_from_chat_to_email_and_back(
     assert outcome.customer == 1
     (emailed,) = sink.messages_to("dana@customers.example")
     text = emailed.get_body(("plain",)).get_content()
-    assert "30% off" in text and "STUDENT30" in text
+    assert "30% off" in text
+    assert "STUDENT30" in text
     reply_to = emailed["Reply-To"]
-    assert reply_to.startswith("support+c") and reply_to.endswith("@cedar.example")
+    assert reply_to.startswith("support+c")
+    assert reply_to.endswith("@cedar.example")
     assert send_due_notices(now=timezone.now() + datetime.timedelta(hours=2)).customer == 0
     # The visitor answers from their mail client, through the SMTP receiver.
     answer = mail(
@@ -151,7 +154,9 @@ def test_round_trip_from_chat_to_email_and_back(
         .order_by("-seq")
         .first()
     )
-    assert last is not None and last.author_kind == "visitor" and last.body == "Thank you!"
+    assert last is not None
+    assert last.author_kind == "visitor"
+    assert last.body == "Thank you!"
     # In the agent's inbox…
     client.login(email=agent.email, password=PASSWORD)
     page = client.get(
@@ -160,9 +165,8 @@ def test_round_trip_from_chat_to_email_and_back(
             kwargs={"store_slug": shop.slug, "conversation_id": conversation.pk},
         )
     )
-    assert (
-        "Thank you!" in page.content.decode() and 'data-role="mail-meta"' in page.content.decode()
-    )
+    assert "Thank you!" in page.content.decode()
+    assert 'data-role="mail-meta"' in page.content.decode()
     client.logout()
     # …and in the widget's history when the visitor comes back.
     token = support.issue_visitor_token(visitor)

@@ -48,7 +48,8 @@ def test_mailgun_signed_mail_is_stored_and_posted(address: SupportAddress, clien
     response = client.post("/inbound-mail/mailgun/", _signed(mail(body="via mailgun")))
     assert response.status_code == 200, response.content
     (row,) = InboundMessage.objects.all()
-    assert row.source == "mailgun" and row.status == "posted"
+    assert row.source == "mailgun"
+    assert row.status == "posted"
     assert ConversationEvent.objects.get(kind="message").body == "via mailgun"
 
 
@@ -124,9 +125,11 @@ def test_postmark_json_fields_with_basic_auth(address: SupportAddress, client: C
     )
     assert response.status_code == 200, response.content
     row = InboundMessage.objects.get()
-    assert row.message_id == "pm-1@customers.example" and row.sender == "sara@customers.example"
+    assert row.message_id == "pm-1@customers.example"
+    assert row.sender == "sara@customers.example"
     event = ConversationEvent.objects.get(kind="message")
-    assert event.body == "جواب سريع" and event.attachment.content_type == "image/png"
+    assert event.body == "جواب سريع"
+    assert event.attachment.content_type == "image/png"
 
 
 @pytest.mark.parametrize(

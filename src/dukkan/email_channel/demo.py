@@ -95,7 +95,7 @@ def load(stores: dict[str, Store], people: dict[str, User]) -> None:
             _mail(name, email, address, subject, first, first_id), source="smtp"
         )
         member = Membership.objects.filter(store=store, role=Role.AGENT).order_by("pk").first()
-        conversation = Conversation.objects.filter(pk=row.conversation_id).first()
+        conversation = Conversation.objects.filter(pk=row.conversation_id or 0).first()
         if member is not None and conversation is not None:
             support.post_message(
                 conversation,

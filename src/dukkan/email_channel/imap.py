@@ -18,7 +18,7 @@ import re
 from django.utils import timezone
 
 from dukkan.email_channel import services
-from dukkan.email_channel.models import SupportAddress
+from dukkan.email_channel.models import InboundMessage, SupportAddress
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def _uidvalidity(client: imaplib.IMAP4, folder: str) -> int:
     if status != "OK":
         raise imaplib.IMAP4.error(f"cannot open folder {folder}")
     value = client.untagged_responses.get("UIDVALIDITY", [b"0"])[-1]
-    return int(value)
+    return int(value if isinstance(value, bytes) else value[0])
 
 
 def _quote(folder: str) -> str:
@@ -65,7 +65,7 @@ def poll(address: SupportAddress) -> int:
             if status != "OK" or raw is None:
                 raise imaplib.IMAP4.error(f"UID FETCH {uid} failed")
 
-            def advance(_rows: list[object], uid: int = uid) -> None:
+            def advance(_rows: list[InboundMessage], uid: int = uid) -> None:
                 SupportAddress.objects.filter(pk=address.pk).update(imap_last_uid=uid)
 
             services.receive(raw, source="imap", recipients=[address.address], on_stored=advance)
@@ -101,7 +101,7 @@ def wait(address: SupportAddress, seconds: float = 300) -> bool | None:
         _uidvalidity(client, address.imap_folder)
         if "IDLE" not in client.capabilities:
             return None
-        tag = client._new_tag().decode()  # type: ignore[attr-defined]
+        tag = client._new_tag().decode()
         client.send(f"{tag} IDLE\r\n".encode())
         if not client.readline().startswith(b"+"):
             return None

@@ -136,7 +136,7 @@ def _header(message: Message, name: str, problems: list[str]) -> str:
         raw = message.get_all(
             name,
             failobj=[],
-        )  # type: ignore[call-arg]
+        )
         value = raw[0] if raw else ""
     if value is None:
         return ""
@@ -282,6 +282,8 @@ def _dsn(message: Message, parsed: Parsed) -> None:
             payload = part.get_payload()
             blocks = payload if isinstance(payload, list) else []
             for block in blocks:
+                if not isinstance(block, Message):
+                    continue
                 info = {k.lower(): str(v) for k, v in block.items()}
                 if "action" in info or "status" in info:
                     parsed.dsn.append(
@@ -294,7 +296,7 @@ def _dsn(message: Message, parsed: Parsed) -> None:
                     )
         elif ctype in {"message/rfc822", "text/rfc822-headers", "message/rfc822-headers"}:
             inner = part.get_payload()
-            if isinstance(inner, list) and inner:
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
                 parsed.original_ids += _ids(str(inner[0].get("Message-ID", "")))
             elif isinstance(inner, str):
                 match = re.search(r"^Message-ID:\s*(.+)$", inner, re.I | re.M)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -65,12 +66,31 @@ def split_address(address: str) -> tuple[str, str]:
     return f"{base}@{domain}", tag
 
 
+_ADDRESS_CACHE: dict[str, tuple[float, SupportAddress | None]] = {}
+ADDRESS_CACHE_SECONDS = 10.0  # an address added or removed elsewhere counts within this
+
+
 def address_for(recipient: str) -> SupportAddress | None:
-    """The support address a recipient (with or without a +tag) belongs to."""
+    """The support address a recipient (with or without a +tag) belongs to.
+
+    Remembered for a few seconds per process (and forgotten at once when this process adds or
+    removes one): the SMTP receiver asks at every RCPT and again when storing."""
     if "@" not in recipient:
         return None
     base, _tag = split_address(recipient)
-    return SupportAddress.objects.select_related("store").filter(address=base).first()
+    now = time.monotonic()
+    cached = _ADDRESS_CACHE.get(base)
+    if cached is not None and now - cached[0] < ADDRESS_CACHE_SECONDS:
+        return cached[1]
+    found = SupportAddress.objects.select_related("store").filter(address=base).first()
+    if len(_ADDRESS_CACHE) > 10_000:
+        _ADDRESS_CACHE.clear()
+    _ADDRESS_CACHE[base] = (now, found)
+    return found
+
+
+def forget_addresses() -> None:
+    _ADDRESS_CACHE.clear()
 
 
 def _mac(store: Store, text: str) -> str:
@@ -141,6 +161,7 @@ def add_address(store: Store, address: str, *, name: str = "", **imap: object) -
     row = SupportAddress(store=store, address=address, name=name.strip()[:120], **imap)
     row.full_clean()
     row.save()
+    forget_addresses()
     return row
 
 
@@ -205,7 +226,7 @@ def _finish(row: InboundMessage, status: str, reason: str = "", **fields: object
     for name, value in fields.items():
         setattr(row, name, value)
     # Never rewrite the (possibly huge) raw bytes: they were committed on arrival.
-    row.save(update_fields=_PARSED_FIELDS + ["status", "reason", "processed_at", *fields])
+    row.save(update_fields=[*_PARSED_FIELDS, "status", "reason", "processed_at", *fields])
     level = logging.WARNING if status == InboundStatus.FAILED else logging.INFO
     logger.log(
         level,
@@ -332,9 +353,10 @@ def _process(row: InboundMessage) -> InboundMessage:
             conversation_id=conversation.pk,
             event_id=posted.event.pk,
         )
-    address = address_for(row.envelope_to)
-    if started and address is not None and address.acknowledge and not parsed.automatic:
-        queue_mail(conversation, OutboundKind.ACK)
+    if started and not parsed.automatic:
+        address = address_for(row.envelope_to)
+        if address is not None and address.acknowledge:
+            queue_mail(conversation, OutboundKind.ACK)
     return row
 
 

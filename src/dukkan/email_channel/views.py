@@ -72,6 +72,7 @@ def delete_address(request: HttpRequest, address_id: int) -> HttpResponse:
     if found is None:
         raise Http404
     found.delete()
+    services.forget_addresses()
     messages.success(request, _("Support address removed."))
     return redirect(_index_url(request))
 

@@ -65,8 +65,9 @@ def mailgun(request: HttpRequest) -> HttpResponse:
     if not cache.add(f"email:mailgun-token:{token}", 1, TIMESTAMP_TOLERANCE * 2):
         return _refuse(403, "replayed token")
     raw = request.POST.get("body-mime", "")
-    if not raw and "body-mime" in request.FILES:
-        raw_bytes = request.FILES["body-mime"].read()
+    upload = request.FILES.get("body-mime")
+    if not raw and upload is not None:
+        raw_bytes = upload.read()
     else:
         raw_bytes = raw.encode("utf-8", "surrogateescape")
     if not raw_bytes:
