@@ -218,6 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     i18n = sub.add_parser("i18n", help="compile (or extract and compile) translations")
     i18n.add_argument("action", choices=["compile", "extract"], default="compile", nargs="?")
     i18n.set_defaults(func=cmd_i18n)
+
+    from dukkan.email_channel.cli import add_smtpd_parser
+
+    add_smtpd_parser(sub, _port)
     return parser
 
 

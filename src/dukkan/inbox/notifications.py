@@ -90,7 +90,14 @@ def _once(
     return True
 
 
-def _send(template: str, language: str, context: dict[str, object], recipient: str) -> None:
+def _send(
+    template: str,
+    language: str,
+    context: dict[str, object],
+    recipient: str,
+    conversation: Conversation | None = None,
+    agent: User | None = None,
+) -> None:
     with translation.override(language):
         context = {
             **context,
@@ -100,7 +107,11 @@ def _send(template: str, language: str, context: dict[str, object], recipient: s
         subject = render_to_string(f"inbox/email/{template}_subject.txt", context).strip()
         text = render_to_string(f"inbox/email/{template}_body.txt", context)
         html = render_to_string(f"inbox/email/{template}_body.html", context)
-    message = EmailMultiAlternatives(subject, text, None, [recipient])
+    # Answerable by replying: the email channel's signed reply address and thread headers.
+    from dukkan.email_channel.services import continuity_headers
+
+    headers = continuity_headers(conversation, agent=agent) if conversation is not None else {}
+    message = EmailMultiAlternatives(subject, text, None, [recipient], headers=headers)
     message.attach_alternative(html, "text/html")
     message.send()
 
@@ -220,7 +231,7 @@ def _mail_staff(
         "minutes": max(1, int(waited.total_seconds() // 60)),
         "link": _conversation_link(conversation, language),
     }
-    _send(template, language, context, person.email)
+    _send(template, language, context, person.email, conversation, person)
 
 
 def _customer_email(conversation: Conversation) -> str:
@@ -255,6 +266,7 @@ def _notify_customers(
     candidates = (
         scoped(Conversation, store)
         .filter(last_agent_message_seq__gt=F("visitor_read_seq"))
+        .exclude(channel="email")  # the email channel mails each reply itself
         .select_related("store", "visitor", "contact")
     )
     for conversation in candidates:
@@ -300,7 +312,7 @@ def _notify_customers(
             NoticeKind.CUSTOMER,
             replies[-1].seq,
             [email],
-            partial(_send, "customer", language, context, email),
+            partial(_send, "customer", language, context, email, conversation),
         ):
             continue
         out.customer += 1
