@@ -205,6 +205,22 @@ class Activation(StoreOwned):
         return self.released_at is None
 
 
+ACTION_LABELS = {
+    "issued": _("Issued"),
+    "activated": _("Activated"),
+    "deactivated": _("Deactivated"),
+    "revoked": _("Revoked"),
+    "flagged": _("Flagged"),
+    "suspend": _("Suspended"),
+    "reinstate": _("Reinstated"),
+    "revoke": _("Revoked"),
+    "extend": _("Extended"),
+    "reset": _("Activations reset"),
+    "note": _("Note"),
+    "unflag": _("Flag cleared"),
+}
+
+
 class LicenceEvent(StoreOwned):
     """The audit trail: every change to a licence or its activations, and who made it."""
 
@@ -223,3 +239,11 @@ class LicenceEvent(StoreOwned):
 
     def __str__(self) -> str:
         return f"{self.licence_id}: {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def data_text(self) -> str:
+        return ", ".join(f"{key}: {value}" for key, value in self.data.items() if value is not None)
