@@ -198,3 +198,10 @@ def test_referral_cookie_keeps_several_stores_within_200(make_store: Callable[..
     assert 1007 in kept
     assert 1001 not in kept
     assert referral.parse(value[:-1] + ("A" if value[-1] != "A" else "B")) == {}
+
+
+def test_dashboard_home_lists_the_affiliations(affiliate: Any) -> None:
+    client = Client()
+    client.force_login(affiliate.user)
+    page = client.get("/en/dashboard/").content.decode()
+    assert f"/en/s/{affiliate.store.slug}/affiliates/dashboard/" in page
