@@ -107,3 +107,6 @@ def conversation(store: Any) -> Callable[..., Any]:
         return support.start_conversation(visitor)
 
     return make
+
+
+from tests.browser.conftest import browser  # noqa: E402, F401  (the fixture, shared)

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import browser  # noqa: F401  (the fixture, shared)
 from tests.processes import Process, answers, clean_environ, database_url, free_port, wait_until
 from tests.widget.conftest import Server, _stop
 
