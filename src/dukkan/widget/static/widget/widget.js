@@ -164,6 +164,7 @@
     p.appendChild(ui.typing);
     ui.err = attrs(el("div", "er"), { role: "alert" });
     p.appendChild(ui.err);
+    answersBar(p);
     var c = ui.composer = el("form", "c");
     ui.attach = attrs(el("button", "ib"), { type: "button", "aria-label": t("attach") });
     ui.attach.appendChild(icon("clip"));
@@ -190,7 +191,7 @@
     ui.text.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
     });
-    ui.text.addEventListener("input", function () { grow(); typing(); });
+    ui.text.addEventListener("input", function () { grow(); typing(); answersSuggest(); });
     ui.attach.addEventListener("click", function () { ui.file.click(); });
     ui.file.addEventListener("change", function () { var f = ui.file.files && ui.file.files[0]; ui.file.value = ""; if (f) upload(f); });
     D.addEventListener("visibilitychange", function () { if (!D.hidden) { markRead(); title(); } });
@@ -382,12 +383,81 @@
     } catch (e) { /* no sound here */ }
   }
 
+  /* ---- FAQ answers (dukkan.answers): suggestions above the send button as the customer
+   * types; opening one counts as a deflection; "FAQ first" stores ask to open one before a
+   * repeated question is sent (a second press of send always goes through). ---- */
+  var ans = { timer: 0, asked: "", data: null, opened: false, held: "" };
+  var ANS_CSS = ".an{border-block-start:1px solid #e5e7eb;background:#f0fdfa;padding:6px 10px;max-block-size:210px;overflow-y:auto}" +
+    ".an h3{margin:0 0 4px;font-size:12.5px;font-weight:600;color:#115e59}.an ul{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:4px}" +
+    ".an button.at{all:unset;cursor:pointer;display:block;inline-size:100%;box-sizing:border-box;padding:5px 8px;border-radius:8px;background:#fff;border:1px solid #ccfbf1;color:#134e4a;font-size:14px}" +
+    ".an button.at:hover,.an button.at:focus-visible{border-color:var(--a)}.an .sn{font-size:13px;color:#374151;padding:6px 8px;white-space:pre-wrap}.an .sn a{color:var(--a)}" +
+    ".an .gt{font-size:12.5px;color:#92400e;padding:4px 2px}";
+  function ansApi(path) { return BASE + "/answers/" + encodeURIComponent(SLUG) + "/" + path; }
+  function answersBar(p) {
+    var st = el("style"); st.textContent = ANS_CSS; p.appendChild(st);
+    ui.answers = attrs(el("section", "an"), { hidden: "", "aria-live": "polite" });
+    p.appendChild(ui.answers);
+  }
+  function answersSuggest() {
+    clearTimeout(ans.timer);
+    ans.timer = setTimeout(answersFetch, 350);
+  }
+  function answersFetch() {
+    var q = ui.text.value.replace(/^\s+|\s+$/g, "");
+    if (q === ans.asked) return;
+    ans.asked = q;
+    if (q.length < 4) { answersShow(null); return; }
+    json("POST", ansApi("suggest"), { q: q, token: token, language: LANG }).then(function (d) {
+      if (ans.asked === q) answersShow(d);
+    }, function () { /* suggestions are a help, never in the way */ });
+  }
+  function answersShow(d) {
+    var box = ui.answers;
+    ans.data = d; ans.opened = false; ans.held = "";
+    while (box.firstChild) box.removeChild(box.firstChild);
+    if (!d || !d.matches || !d.matches.length) { box.hidden = true; return; }
+    box.appendChild(el("h3", "", d.texts.heading));
+    var list = el("ul");
+    d.matches.forEach(function (m) {
+      var li = el("li"), b = attrs(el("button", "at", m.title), { type: "button", "aria-expanded": "false", "data-article": String(m.id) });
+      b.addEventListener("click", function () { answersOpen(li, b, m); });
+      li.appendChild(b); list.appendChild(li);
+    });
+    box.appendChild(list);
+    box.hidden = false;
+  }
+  function answersOpen(li, b, m) {
+    if (b.getAttribute("aria-expanded") === "true") return;
+    b.setAttribute("aria-expanded", "true");
+    var sn = el("div", "sn", m.snippet || "");
+    if (m.url) {
+      sn.appendChild(D.createTextNode(" "));
+      sn.appendChild(attrs(el("a", "", ans.data.texts.read), { href: m.url, target: "_blank", rel: "noopener" }));
+    }
+    li.appendChild(sn);
+    ans.opened = true;
+    json("POST", ansApi("open"), { article_id: m.id, q: ans.asked, token: token }).then(null, function () {});
+  }
+  function answersHold(body) {
+    // FAQ first: the first press shows the answer to open; after opening (or a second press of
+    // the same text) the message goes to the team as usual.
+    var d = ans.data;
+    if (!d || !d.gate || ans.opened || ans.held === body || ans.asked !== body) return false;
+    ans.held = body;
+    var box = ui.answers, note = box.querySelector(".gt") || el("div", "gt");
+    note.textContent = d.texts.gate; box.appendChild(note);
+    return true;
+  }
+  function answersClear() { clearTimeout(ans.timer); ans.asked = ""; if (ui.answers) answersShow(null); }
+
   /* ---- sending: the outbox survives reloads and offline spells; only an ack empties it ---- */
   function submit() {
     var body = ui.text.value.replace(/^\s+|\s+$/g, "");
     if (!body) return;
     if (body.length > cfg.limits.message_chars) { error(t("too_long", { limit: cfg.limits.message_chars })); return; }
     error("");
+    if (answersHold(body)) return;
+    answersClear();
     ui.text.value = ""; grow(); stopTyping();
     queue({ client_id: uid(), body: body });
   }
