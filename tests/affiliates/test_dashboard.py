@@ -205,3 +205,31 @@ def test_dashboard_home_lists_the_affiliations(affiliate: Any) -> None:
     client.force_login(affiliate.user)
     page = client.get("/en/dashboard/").content.decode()
     assert f"/en/s/{affiliate.store.slug}/affiliates/dashboard/" in page
+
+
+def test_conversion_and_refund_rate_are_flagged(shop: Any, product: Any, affiliate: Any) -> None:
+    from dukkan.affiliates import selectors
+    from dukkan.checkout import services as checkout_services
+
+    orders = []
+    for n in range(5):
+        order = checkout_services.start_checkout(
+            shop, product, email=f"b{n}@customers.example", provider="test", coupon_code="LAYLA"
+        )
+        order = checkout_services.mark_paid(
+            order,
+            provider="test",
+            reference=f"r{n}",
+            amount_minor=order.total_minor,
+            currency=order.currency,
+        )
+        services.attribute_order(order)
+        orders.append(order)
+    assert selectors.stats_for(affiliate).flags == []
+    services.record_click(affiliate, ip="198.51.100.1", user_agent="x", path="/")
+    Commission.objects.update(source="cookie")  # five sales from one click
+    for order in orders[:2]:
+        services.reverse_for_refund(order, amount_minor=order.total_minor, full=True)
+    flags = " ".join(selectors.stats_for(affiliate).flags)
+    assert "5 sales from 1 clicks" in flags
+    assert "2 of 5 sales" in flags
