@@ -22,9 +22,9 @@ from dukkan.core.models import Store
 from dukkan.core.tenancy import scoped
 
 PROGRAMMES: dict[str, dict[str, Any]] = {
-    "alwarraq": {"commission_bp": 2000, "customer_discount_bp": 1000, "min_payout_minor": 5000},
+    "alwarraq": {"commission_bp": 2000, "customer_discount_bp": 1000, "min_payout_minor": 1000},
     "afzoonesara": {"commission_bp": 3000, "customer_discount_bp": 1500, "min_payout_minor": 0},
-    "cedar-apps": {"commission_bp": 2500, "customer_discount_bp": 1000, "min_payout_minor": 2000},
+    "cedar-apps": {"commission_bp": 2500, "customer_discount_bp": 1000, "min_payout_minor": 1000},
 }
 
 # store, email, name, language, code, payout method and details.
