@@ -317,3 +317,41 @@ def test_contacts_with_expiring_licences(
     assert order.contact_id is not None
     assert selectors.contacts_with_licences_expiring(shop.pk, 30) == {order.contact_id}
     assert selectors.contacts_with_licences_expiring(shop.pk, 5) == set()
+
+
+def test_partial_refund_revokes_only_the_refunded_line(
+    shop: Any, app_product: Any, policy: Any, buy: Callable[..., Order]
+) -> None:
+    from dukkan.catalog import services as catalog_services
+    from dukkan.checkout.models import OrderLine
+
+    order = buy(shop, app_product)
+    other = catalog_services.create_product(
+        shop, title="افزونه دوم", kind="software", price_minor=1000, visibility="published"
+    )
+    services.save_policy(shop, other, max_activations=1)
+    line = OrderLine.objects.create(
+        store=shop,
+        order=order,
+        product=other,
+        title=other.title,
+        unit_price_minor=1000,
+        quantity=1,
+        total_minor=1000,
+    )
+    assert len(services.issue_for_order(order)) == 1
+    OrderLine.objects.filter(pk=line.pk).update(refunded=True)
+    assert services.revoke_for_refund(order, full=False) == 1
+    statuses = dict(Licence.objects.filter(order=order).values_list("product_id", "status"))
+    assert statuses == {app_product.pk: LicenceStatus.ACTIVE, other.pk: LicenceStatus.REVOKED}
+    assert services.revoke_for_refund(order, full=False) == 0  # a second delivery: nothing more
+
+
+def test_inbox_panel_shows_the_order_keys(
+    shop: Any, app_product: Any, policy: Any, buy: Callable[..., Order]
+) -> None:
+    from django.template.loader import render_to_string
+
+    order = buy(shop, app_product)
+    html = render_to_string("licensing/inbox_keys.html", {"order": order, "store": shop})
+    assert _keys(order)[0] in html
