@@ -246,7 +246,10 @@ def score(query: Query, found: list[Candidate], substitutes: dict[str, list[str]
     """
     if not found:
         return []
-    documents = [(c, set(c.search_title.split()), set(c.search_body.split())) for c in found]
+    documents = []
+    for c in found:
+        title, body = set(c.search_title.split()), set(c.search_body.split())
+        documents.append((c, title, body, title | body))
     last = query.terms[-1] if query.terms else ""
 
     def hits(term: str, terms: set[str]) -> tuple[set[str], float]:
@@ -261,11 +264,11 @@ def score(query: Query, found: list[Candidate], substitutes: dict[str, list[str]
     total = len(documents)
     weights = {}
     for term in query.terms:
-        df = sum(1 for _c, title, body in documents if hits(term, title | body)[0])
+        df = sum(1 for _c, _t, _b, every in documents if hits(term, every)[0])
         weights[term] = math.log(1 + (total + 1) / (df + 0.5))
     best = sum(weights.values()) * TITLE_WEIGHT
     results = []
-    for candidate, title, body in documents:
+    for candidate, title, body, _every in documents:
         value = 0.0
         matched: set[str] = set()
         for term, w in weights.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
@@ -100,14 +101,20 @@ def articles_for_matching(store_id: int) -> list[ArticleDoc]:
 # --- Highlighting ----------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"[^\W_]+")
+HIGHLIGHT_SCAN = 4000
+
+
+@lru_cache(maxsize=65536)
+def _stems_of(word: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(word))
 
 
 def highlight(text: str, matched: frozenset[str] | set[str], length: int = 200) -> SafeString:
     """A window of `text` around the first matching word, escaped, matches in <mark>."""
     spans = []
-    for found in _TOKEN.finditer(text):
-        folded = words(found.group())
-        if folded and any(stem(w) in matched for w in folded):
+    # The snippet comes from the start of the text or around its first match there.
+    for found in _TOKEN.finditer(text, 0, HIGHLIGHT_SCAN):
+        if _stems_of(found.group()) & matched:
             spans.append((found.start(), found.end()))
     start = 0
     if spans and spans[0][0] > length // 3:
