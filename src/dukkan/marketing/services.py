@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Count, Min, Value
@@ -470,6 +471,8 @@ def _send_chunk(
 ) -> list[tuple[int, str, str, str]]:
     """Part of a batch over one SMTP connection (no database work here: it runs in a thread)."""
     connection = get_connection(fail_silently=False)
+    # Ready-made bytes go straight to an SMTP server; other backends get the message object.
+    smtp_path = isinstance(connection, SMTPBackend)
     results: list[tuple[int, str, str, str]] = []
     try:
         connection.open()
@@ -481,9 +484,9 @@ def _send_chunk(
         for row in rows:
             message_id = row.message_id
             fast = (
-                None
-                if campaign.tracking
-                else template.raw(row.email, row.subscriber_id, message_id)
+                template.raw(row.email, row.subscriber_id, message_id)
+                if smtp_path and not campaign.tracking
+                else None
             )
             if fast is not None:
                 raw = fast
