@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dukkan.email_channel import services
 from dukkan.email_channel.models import (
@@ -310,3 +312,20 @@ def test_agent_answers_a_notification_by_mail(shop: Any, make_user: Any) -> None
     )
     assert spoof.conversation_id != conversation.pk
     assert support_selectors is not None
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(body=st.binary(max_size=600), header=st.binary(max_size=120))
+def test_arbitrary_mail_is_always_kept_and_never_crashes(
+    shop: Any, body: bytes, header: bytes
+) -> None:
+    raw = b"To: support@cedar.example\r\n" + header + b"\r\n\r\n" + body
+    (row,) = services.receive(raw, source="smtp", recipients=["support@cedar.example"])
+    stored = InboundMessage.objects.get(pk=row.pk)
+    assert bytes(stored.raw) == raw
+    assert stored.status in {"posted", "failed", "ignored"}
+    assert stored.status == "posted" or stored.reason
