@@ -15,7 +15,10 @@ def add_smtpd_parser(sub: Any, port_type: Callable[[str], int]) -> None:
     smtpd.add_argument("--tls-cert", default="", help="PEM certificate: offer STARTTLS")
     smtpd.add_argument("--tls-key", default="", help="PEM private key of the certificate")
     smtpd.add_argument(
-        "--max-size", type=int, default=64, help="largest message accepted, in MB (default 64)"
+        "--max-size",
+        type=int,
+        default=80,
+        help="largest message accepted, in MB (default 80: a 50 MB file in base64 fits)",
     )
     smtpd.add_argument(
         "--imap-idle",
