@@ -245,7 +245,7 @@ class AutomationKind(models.TextChoices):
 
 class AutomatedEmail(StoreOwned):
     kind = models.CharField(_("kind"), max_length=20, choices=AutomationKind.choices)
-    enabled = models.BooleanField(_("on"), default=False)
+    enabled = models.BooleanField(_("switched on"), default=False)
     # Days after the purchase, or days before the licence/sale ends.
     days = models.PositiveIntegerField(_("days"), default=0)
     subject = models.CharField(_("subject"), max_length=200)
