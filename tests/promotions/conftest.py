@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from dukkan.checkout.models import SellingSettings
 
@@ -35,3 +36,10 @@ def make_product() -> Callable[..., Any]:
 @pytest.fixture
 def product(shop: Any, make_product: Callable[..., Any]) -> Any:
     return make_product(shop, title="دورة التصميم", price_minor=10000)
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A request to /ar/… leaves Arabic active in this thread; later tests start neutral."""
+    yield
+    translation.deactivate()

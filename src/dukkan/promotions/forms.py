@@ -192,6 +192,16 @@ class CouponForm(StoreTimeMixin, forms.Form):
             "is_active": coupon.is_active,
         }
 
+    def clean_code(self) -> str:
+        from django.core.exceptions import ValidationError
+
+        from dukkan.promotions.services import validate_code
+
+        try:
+            return validate_code(self.cleaned_data.get("code") or "")
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind = data.get("kind")
