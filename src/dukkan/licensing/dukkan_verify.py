@@ -24,7 +24,7 @@ import json
 import struct
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -66,6 +66,8 @@ MAX_ENTITLEMENT_LENGTH = 64
 MAX_FINGERPRINT_LENGTH = 512
 _ENTITLEMENT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._:-")
 _BASE32 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+_B32_VALUES = {symbol: value for value, symbol in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}
+_UNUSED_BITS = {0: 0, 2: 2, 4: 4, 5: 1, 7: 3}  # text length mod 8 -> spare bits at the end
 
 
 class FormatError(ValueError):
@@ -252,8 +254,10 @@ def _b32(text: str) -> bytes:
         raw = base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
     except (binascii.Error, ValueError) as error:
         raise FormatError("malformed_activation_code", "the activation code is cut off") from error
-    # Only the canonical encoding is accepted: no spare bits to flip unnoticed.
-    if base64.b32encode(raw).decode("ascii").rstrip("=") != cleaned:
+    # Only the canonical encoding is accepted: the last symbol's unused low bits must be 0,
+    # so no bit of the text can be flipped without changing the decoded bytes.
+    unused = _UNUSED_BITS.get(len(cleaned) % 8)
+    if unused is None or _B32_VALUES[cleaned[-1]] & ((1 << unused) - 1):
         raise FormatError("malformed_activation_code", "the activation code is cut off")
     return raw
 
@@ -360,9 +364,7 @@ def verify_activation_code(
         raise VerifyError(
             "refresh_required", "the licence must be checked online again (grace period over)"
         )
-    return Licence(
-        **{**asdict(licence), "entitlements": licence.entitlements, "needs_refresh": stale}
-    )
+    return replace(licence, needs_refresh=stale) if stale else licence
 
 
 # --- test vectors and the command line -------------------------------------------------------
