@@ -47,15 +47,16 @@ from bench.harness import (  # noqa: E402
 CONNECTIONS = 32
 
 SETUP = """
-import json
+import json, secrets
+run = secrets.token_hex(4)  # each run makes its own store: a kept PostgreSQL database works
 from dukkan.accounts.models import User
 from dukkan.accounts.services import create_store
 from dukkan.catalog.services import create_product
 from dukkan.licensing import services
 from dukkan.licensing import dukkan_verify as fmt
 
-owner = User.objects.create_user(email="bench-owner@bench.example", password="bench-password-123")
-store = create_store(owner=owner, name="Bench Apps", slug="bench-apps")
+owner = User.objects.create_user(email=f"bench-owner-{run}@bench.example", password="bench-password-123")
+store = create_store(owner=owner, name="Bench Apps", slug=f"bench-apps-{run}")
 product = create_product(store, title="Bench App", kind="software", price_minor=100, visibility="published")
 policy = services.save_policy(store, product, max_activations=3, entitlements=["pro"])
 licence, key = services.issue_licence(policy, email="buyer@bench.example")
