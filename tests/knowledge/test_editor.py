@@ -74,7 +74,7 @@ def test_owner_writes_edits_and_restores_an_article(store: Any, owner: Client) -
     ("values", "field"),
     [
         ({"title": ""}, "title"),
-        ({"title": "x" * 201}, "title"),
+        ({"title": "x" * 256}, "title"),
         ({"language": "de"}, "language"),
         ({"status": "secret"}, "status"),
         ({"body": "x" * 100_001}, "body"),

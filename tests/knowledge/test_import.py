@@ -109,7 +109,7 @@ def test_bad_rows_refuse_the_whole_import(store: Any, add: Callable[..., Any]) -
     assert "item 4: the address “same” is also used by item 3" in problems
     assert "item 5: the address “taken” is already used" in problems
     assert "item 6: Unknown status" in problems
-    assert "item 7: A title may be at most 200 characters" in problems
+    assert "item 7: A title may be at most 255 characters" in problems
     assert Article.objects.filter(store=store).count() == 1  # nothing half-written
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dukkan.core.tenancy import StoreOwned
 
-TITLE_LIMIT = 200
+TITLE_LIMIT = 255
 BODY_LIMIT = 100_000
 
 
