@@ -33,8 +33,11 @@ def font(rtl: bool, size: int, bold: bool = False) -> FontType:
     return ImageFont.load_default(size)
 
 
-def _direction(rtl: bool) -> str | None:
-    return "rtl" if rtl and features.check("raqm") else None
+def _direction(rtl: bool, face: FontType) -> str | None:
+    # Only a face laid out by libraqm takes a direction: Pillow's built-in fallback font (used
+    # where no Noto or DejaVu font is installed) is laid out without it.
+    raqm = getattr(face, "layout_engine", None) == ImageFont.Layout.RAQM
+    return "rtl" if rtl and raqm else None
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, face: FontType, width: int, rtl: bool) -> list[str]:
@@ -43,7 +46,10 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, face: FontType, width: int, rtl:
         line = ""
         for word in paragraph.split():
             candidate = f"{line} {word}".strip()
-            if line and draw.textlength(candidate, font=face, direction=_direction(rtl)) > width:
+            if (
+                line
+                and draw.textlength(candidate, font=face, direction=_direction(rtl, face)) > width
+            ):
                 lines.append(line)
                 line = word
             else:
@@ -68,7 +74,7 @@ def _draw_lines(
     for line in lines:
         if rtl:
             draw.text(
-                (right, y), line, font=face, fill=fill, anchor="ra", direction=_direction(rtl)
+                (right, y), line, font=face, fill=fill, anchor="ra", direction=_direction(rtl, face)
             )
         else:
             draw.text((left, y), line, font=face, fill=fill, anchor="la")
