@@ -89,3 +89,25 @@ def test_demo_catalogs(make_store: Callable[..., Any]) -> None:
     with tarfile.open(fileobj=io.BytesIO(_read(app))) as archive:
         member = archive.getmember("markdown-lens-2.1.0/markdown-lens")
         assert member.mode & 0o111
+
+
+def test_covers_are_drawn_without_installed_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine with no Noto or DejaVu fonts still gets Arabic and Latin covers."""
+    from PIL import Image
+
+    from dukkan.catalog import demo_files
+
+    monkeypatch.setattr(demo_files, "FONT_DIRS", ())
+    demo_files.font.cache_clear()
+    try:
+        for rtl in (True, False):
+            png = demo_files.cover_png(
+                "دليل المبتدئ" if rtl else "A Beginner's Guide",
+                "الطبعة الثانية" if rtl else "Second edition",
+                "الورّاق" if rtl else "Cedar",
+                rtl=rtl,
+                colours=("#0f172a", "#334155", "#f8fafc"),
+            )
+            assert Image.open(io.BytesIO(png)).format == "PNG"
+    finally:
+        demo_files.font.cache_clear()
