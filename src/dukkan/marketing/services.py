@@ -334,7 +334,8 @@ def start_sending(campaign: Campaign) -> int:
 
     with transaction.atomic():
         locked = (
-            Campaign.objects.select_for_update()
+            # Lock the campaign row only: the segment is on the nullable side of a join.
+            Campaign.objects.select_for_update(of=("self",))
             .select_related("store", "segment")
             .get(pk=campaign.pk)
         )
