@@ -328,7 +328,7 @@ async def customer(spec: dict[str, Any], base: str, results: list[dict[str, Any]
         out["lost"] += status != 200
     elif kind in ("faq_yes", "faq_no"):
         await ask()
-        answer = await next_event(lambda e: e["author"]["kind"] == "system", 30)
+        answer = await next_event(lambda e: e["author"]["kind"] == "system", HUMAN_TIMEOUT)
         bot_kind = answer["event"]["data"].get("bot", {}).get("kind") if answer else None
         if bot_kind == "answer":
             out["taps"] = 1
@@ -351,7 +351,7 @@ async def customer(spec: dict[str, Any], base: str, results: list[dict[str, Any]
             out["lost"] += 1
     elif kind == "unknown":
         await ask()
-        handover = await next_event(bot("handover"), 30)
+        handover = await next_event(bot("handover"), HUMAN_TIMEOUT)
         handed_at = time.monotonic()
         out["wanted_person"] = True
         out["lost"] += handover is None
@@ -445,6 +445,14 @@ def run(db: str, quick: bool) -> None:
             )
         )
         server = Server(prepared).start()
+        worker = None
+        if db == "postgresql":  # scaled out: the bot's turns run in a `dukkan worker` process
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "dukkan", "worker"],
+                env=prepared.env,
+                stdout=(prepared.data_dir / "worker.log").open("wb"),
+                stderr=subprocess.STDOUT,
+            )
         try:
             config_path = Path(tempfile.mktemp(suffix=".json", dir=prepared.data_dir))
             config_path.write_text(json.dumps({"base": server.base_url, **setup}))
@@ -457,16 +465,24 @@ def run(db: str, quick: bool) -> None:
             loaded = json.loads(done.stdout)
         finally:
             server.stop()
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)
         log(
             f"agents replied {loaded['agent_replies']} times; driving the clock through the callbacks"
         )
         clock = json.loads(python(prepared, CLOCK.format(run=run_id)))
+        if worker is not None and sum(r.get("lost", 0) for r in loaded["results"]):
+            log((prepared.data_dir / "worker.log").read_text()[-4000:])
     results = loaded["results"]
     booked = {r["callback"] for r in results if r.get("callback")}
     stored = {row["client_id"] for row in clock}
     missed = [row for row in clock if not row["on_time"] and row["escalations"] < 1]
     if missed:
         log(f"REQUIRED: {len(missed)} late callbacks were not escalated")
+    for kind in KINDS:
+        of_kind = [r for r in results if r["kind"] == kind]
+        log(f"{kind}: {len(of_kind)} customers, lost {sum(r.get('lost', 0) for r in of_kind)}")
     lost = sum(r.get("lost", 0) for r in results) + len(booked - stored)
     human_waits = [r["time_to_human"] for r in results if "time_to_human" in r]
     with_bot = [r for r in results if r["kind"] != "talk_now"]

@@ -60,7 +60,10 @@ def server(transactional_db: None, tmp_path: Path) -> Iterator[Server]:
     extra = {"DATABASE_URL": database_url()}
     if os.environ.get("REDIS_URL"):
         extra["REDIS_URL"] = os.environ["REDIS_URL"]
-    env = clean_environ(tmp_path / "data", DUKKAN_LOG_FORMAT="console", **extra)
+    # The bot's turns are background tasks: this server runs them itself, on PostgreSQL too.
+    env = clean_environ(
+        tmp_path / "data", DUKKAN_LOG_FORMAT="console", DUKKAN_WORKER_IN_PROCESS="1", **extra
+    )
     port = free_port(PORTS)
     args = ["serve", "--no-migrate", "--port", str(port)]
     log = tmp_path / "serve.log"
