@@ -242,3 +242,14 @@ def test_a_buyer_who_agreed_joins_and_one_who_did_not_does_not(
     )
     assert joined.contact_id is not None
     assert joined.consent_at is not None
+
+
+def test_help_center_links_to_the_form_and_the_source_is_kept(client: Client, shop: Any) -> None:
+    page = client.get(f"/en/s/{shop.slug}/help/")
+    assert page.status_code == 200
+    link = reverse("marketing_storefront:subscribe", args=[shop.slug]) + "?from=help"
+    assert link in page.content.decode()
+    form = client.get(link)
+    assert 'name="from" value="help"' in form.content.decode()
+    _subscribe(client, shop, "helped@example.com", **{"from": "help"})
+    assert Subscriber.objects.get(store=shop).source == "help_center"
