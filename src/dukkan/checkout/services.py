@@ -257,6 +257,14 @@ class Quote:
     offer_data: dict[str, Any] | None = None
 
 
+@dataclass(frozen=True)
+class PricedLine:
+    """One line priced by another app (a service package with its extras, by `gigs`)."""
+
+    title: str
+    unit_minor: int
+
+
 def quote(
     store: Store,
     product: Product,
@@ -344,6 +352,8 @@ def start_checkout(
     marketing_consent: bool = False,
     extra_product_ids: Sequence[int] = (),
     offer_token: str = "",
+    settings: SellingSettings | None = None,
+    priced_line: PricedLine | None = None,
 ) -> Order:
     """A pending order for one product (plus chosen cross-sells), priced on the server.
 
@@ -352,6 +362,8 @@ def start_checkout(
     the seller's cross-sell offers of `product` the buyer ticked (others are refused);
     `coupon_code` is applied with `promotions` and its use counted in the same transaction;
     `offer_token` is a signed upsell/upgrade offer locking a discount on `product`.
+    `priced_line`: the one way to sell a service (`gigs` prices its package and extras);
+    coupons, offers and cross-sells do not apply to it.
     Raises `ValidationError` with a message for the buyer (`CouponError` for a code that
     does not apply), `SoldOut` when no copy is left.
     """
@@ -362,26 +374,43 @@ def start_checkout(
         validate_email(email)
     except ValidationError as error:
         raise ValidationError(_("Enter a valid email address."), code="email") from error
-    if product.store_id != store.pk or not product.is_sellable:
+    sellable = product.is_sellable
+    if priced_line is not None:
+        sellable = product.kind == ProductKind.SERVICE and product.visibility != "draft"
+    if product.store_id != store.pk or not sellable:
         raise ValidationError(_("This product is not for sale."), code="not_for_sale")
-    settings = selling_settings(store)
+    if settings is None or settings.store_id != store.pk:
+        settings = selling_settings(store)
     if provider not in enabled_providers(store, settings):
         raise ValidationError(_("Choose a payment method."), code="provider")
-    priced = quote(
-        store,
-        product,
-        email=email,
-        amount_minor=amount_minor,
-        quantity=quantity,
-        coupon_code=coupon_code,
-        extra_product_ids=extra_product_ids,
-        offer_token=offer_token,
-        settings=settings,
-    )
+    if priced_line is not None:
+        unit = priced_line.unit_minor
+        priced = Quote(
+            lines=[promotions.DraftLine(product, unit, 1)],
+            currency=product.currency,
+            on_sale=False,
+            subtotal_minor=unit,
+            discount_minor=0,
+            totals=compute_totals(unit, settings.vat_rate_bp, settings.prices_include_tax),
+        )
+    else:
+        priced = quote(
+            store,
+            product,
+            email=email,
+            amount_minor=amount_minor,
+            quantity=quantity,
+            coupon_code=coupon_code,
+            extra_product_ids=extra_product_ids,
+            offer_token=offer_token,
+            settings=settings,
+        )
     lines, coupon, totals = priced.lines, priced.coupon, priced.totals
-    contact = upsert_contact(store, email=email, name=name, language=language)
 
+    # One transaction (one commit) for the contact and the order; the contact comes first so
+    # the hot rows below (product, order number, coupon) stay locked as briefly as possible.
     with transaction.atomic():
+        contact = upsert_contact(store, email=email, name=name, language=language)
         for line in lines:
             if not reserve_copies(line.product, line.quantity):
                 raise SoldOut(line.product)
@@ -412,7 +441,7 @@ def start_checkout(
                     store=store,
                     order=order,
                     product=line.product,
-                    title=line.product.title,
+                    title=priced_line.title if priced_line else line.product.title,
                     unit_price_minor=line.unit_minor,
                     quantity=line.quantity,
                     total_minor=line.gross_minor,

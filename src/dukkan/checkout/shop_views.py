@@ -20,7 +20,7 @@ from dukkan.catalog.models import Product, ProductKind
 from dukkan.catalog.selectors import price_of, product_for_sale, remaining_quantity
 from dukkan.checkout import services, webhooks
 from dukkan.checkout.forms import CheckoutForm
-from dukkan.checkout.models import Order, OrderStatus, Payment
+from dukkan.checkout.models import Order, OrderStatus, Payment, SellingSettings
 from dukkan.checkout.payments import registry
 from dukkan.checkout.payments.base import Outcome, ProviderError, Urls
 from dukkan.checkout.payments.test import SIGNATURE_HEADER, event_body, sign
@@ -41,9 +41,11 @@ def _absolute(path: str) -> str:
     return f"{settings.DUKKAN_BASE_URL}{path}"
 
 
-def provider_choices(store: Store, currency: str) -> list[tuple[str, str]]:
+def provider_choices(
+    store: Store, currency: str, settings_: SellingSettings | None = None
+) -> list[tuple[str, str]]:
     choices = []
-    settings_ = selling_settings(store)
+    settings_ = settings_ or selling_settings(store)
     for code in services.enabled_providers(store, settings_):
         adapter = registry.adapter(store, code, settings_)
         if adapter is not None and adapter.supports(currency) and adapter.is_configured():
@@ -133,7 +135,8 @@ def checkout(request: HttpRequest, store_slug: str, product_slug: str) -> HttpRe
     if product is None:
         raise Http404
     price = price_of(product)
-    choices = provider_choices(store, price.currency)
+    settings_ = selling_settings(store)
+    choices = provider_choices(store, price.currency, settings_)
     quantity_allowed = services.MAX_QUANTITY.get(ProductKind(product.kind), 1) > 1
     remaining = remaining_quantity(product)
     offers = cross_sells_for(store, product)
@@ -190,6 +193,7 @@ def checkout(request: HttpRequest, store_slug: str, product_slug: str) -> HttpRe
                     marketing_consent=bool(data["marketing_consent"]),
                     extra_product_ids=_extra_ids(form),
                     offer_token=data["offer"] or "",
+                    settings=settings_,
                 )
             except services.SoldOut as error:
                 sold_out_message = error.messages[0]
@@ -201,12 +205,11 @@ def checkout(request: HttpRequest, store_slug: str, product_slug: str) -> HttpRe
                 form.add_error(None, error)
                 status = 400
             else:
-                return _send_to_provider(order)
+                return _send_to_provider(order, settings_)
         else:
             status = 400
     elif request.method == "POST":
         status = 409
-    settings_ = selling_settings(store)
     quantity = 1
     if quantity_allowed and form.is_bound and form.is_valid():
         quantity = form.cleaned_data.get("quantity") or 1
@@ -263,7 +266,7 @@ def _product_url(store: Store, product: Product) -> str:
         return reverse("store_home", kwargs={"store_slug": store.slug})
 
 
-def _send_to_provider(order: Order) -> HttpResponse:
+def _send_to_provider(order: Order, settings_: SellingSettings | None = None) -> HttpResponse:
     if order.total_minor == 0:
         # A free product (or a pay-what-you-want price of nothing): no payment to take.
         services.mark_paid(
@@ -274,7 +277,7 @@ def _send_to_provider(order: Order) -> HttpResponse:
             currency=order.currency,
         )
         return HttpResponseRedirect(urls_for(order, order.provider).order_path)
-    adapter = registry.adapter(order.store, order.provider)
+    adapter = registry.adapter(order.store, order.provider, settings_)
     if adapter is None:
         services.mark_failed(order, reason="provider disappeared")
         return redirect(urls_for(order, order.provider).order_path)

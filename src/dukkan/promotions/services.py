@@ -513,8 +513,7 @@ def apply_coupon(
             _("This coupon is for orders in %(currency)s.") % {"currency": coupon.currency},
             code="currency",
         )
-    included = set(coupon.products.values_list("pk", flat=True))
-    excluded = set(coupon.excluded_products.values_list("pk", flat=True))
+    included, excluded = _product_rules(coupon)
     eligible = [
         index
         for index, line in enumerate(lines)
@@ -574,6 +573,23 @@ def apply_coupon(
     for index, line in enumerate(lines):
         discounts[index] = max(0, min(discounts[index], line.net_minor))
     return CouponResult(coupon=coupon, discounts=discounts)
+
+
+def _product_rules(coupon: Coupon) -> tuple[set[int], set[int]]:
+    """The products a coupon is only for, and those it is not for, in one query."""
+    from django.db.models import IntegerField, Value
+
+    only = Coupon.products.through.objects.filter(coupon_id=coupon.pk).values_list(
+        "product_id", Value(1, output_field=IntegerField())
+    )
+    never = Coupon.excluded_products.through.objects.filter(coupon_id=coupon.pk).values_list(
+        "product_id", Value(0, output_field=IntegerField())
+    )
+    included: set[int] = set()
+    excluded: set[int] = set()
+    for product_id, is_included in only.union(never, all=True):
+        (included if is_included else excluded).add(product_id)
+    return included, excluded
 
 
 def _language() -> str:
