@@ -61,12 +61,8 @@ def __getattr__(name: str) -> Any:
     from tests.isolation.walker import Param
 
     return {
-        "segment_id": Param(
-            lambda w: str(w.extra["marketing_segment"].pk), True, "B's segment"
-        ),
-        "campaign_id": Param(
-            lambda w: str(w.extra["marketing_campaign"].pk), True, "B's campaign"
-        ),
+        "segment_id": Param(lambda w: str(w.extra["marketing_segment"].pk), True, "B's segment"),
+        "campaign_id": Param(lambda w: str(w.extra["marketing_campaign"].pk), True, "B's campaign"),
         "list_token": Param(
             _forged_list_token,
             True,
