@@ -109,8 +109,7 @@ def validate_product(product: Product) -> None:
             _("%(sold)s copies are already sold; the limit cannot be lower.")
             % {"sold": product.quantity_sold},
         )
-    if product.kind == ProductKind.SERVICE and product.visibility != Visibility.DRAFT:
-        add("visibility", _("Services cannot be sold yet; keep this product a draft."))
+    # A published service is sold only through its packages (gigs prices them for checkout).
     if errors:
         raise ValidationError(errors)
 

@@ -1,0 +1,26 @@
+"""Periodic jobs of the gigs app: late orders are marked, unanswered deliveries complete."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks import task
+
+from dukkan.core.periodic import periodic
+
+
+@periodic("*/10 * * * *", name="gigs.mark_late", catch_up=timedelta(hours=1))
+@task()
+def mark_late_orders() -> int:
+    from dukkan.gigs.services import mark_late
+
+    return mark_late(timezone.now())
+
+
+@periodic("7 * * * *", name="gigs.auto_complete", catch_up=timedelta(hours=6))
+@task()
+def auto_complete_orders() -> int:
+    from dukkan.gigs.services import auto_complete_due
+
+    return auto_complete_due(timezone.now())
