@@ -59,10 +59,18 @@ print(json.dumps({{"sent": sent, "errors": errors[:5], "began": began, "ended": 
 SETUP = f"""
 from dukkan.accounts.models import User
 from dukkan.accounts.services import create_store
+from dukkan.core.models import Store
+from dukkan.email_channel.models import SupportAddress
 from dukkan.email_channel.services import add_address
-owner = User.objects.create_user(email="owner@bench-mail.example", password="x-long-password-1")
-store = create_store(owner=owner, name="Bench Mail", slug="bench-mail")
-add_address(store, "{ADDRESS}")
+# A kept PostgreSQL bench database is reused: make what is missing only.
+owner = User.objects.filter(email="owner@bench-mail.example").first() or User.objects.create_user(
+    email="owner@bench-mail.example", password="x-long-password-1"
+)
+store = Store.objects.filter(slug="bench-mail").first() or create_store(
+    owner=owner, name="Bench Mail", slug="bench-mail"
+)
+if not SupportAddress.objects.filter(address="{ADDRESS}").exists():
+    add_address(store, "{ADDRESS}")
 """
 
 COLLECT = """
