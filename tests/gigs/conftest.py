@@ -15,8 +15,13 @@ from dukkan.gigs.models import GigOrder, MarketplaceSettings, ServicePackage
 def market(db: None) -> MarketplaceSettings:
     settings, _ = MarketplaceSettings.objects.update_or_create(
         pk=1,
-        defaults={"commission_bp": 2000, "clearing_days": 14, "auto_complete_days": 3,
-                  "review_after_days": 3, "max_requirement_file_mb": 1},
+        defaults={
+            "commission_bp": 2000,
+            "clearing_days": 14,
+            "auto_complete_days": 3,
+            "review_after_days": 3,
+            "max_requirement_file_mb": 1,
+        },
     )
     return settings
 
@@ -36,7 +41,10 @@ def service(shop: Any, market: MarketplaceSettings) -> Any:
     from dukkan.catalog.services import create_product
 
     product = create_product(
-        shop, title="نصب و پیکربندی افزونه", kind="service", visibility="published",
+        shop,
+        title="نصب و پیکربندی افزونه",
+        kind="service",
+        visibility="published",
         price_minor=0,
     )
     services.save_packages(
@@ -70,8 +78,11 @@ def paid_gig(
         )
         with django_capture_on_commit_callbacks(execute=True):
             checkout.mark_paid(
-                order, provider="test", reference=f"r{order.pk}",
-                amount_minor=order.total_minor, currency=order.currency,
+                order,
+                provider="test",
+                reference=f"r{order.pk}",
+                amount_minor=order.total_minor,
+                currency=order.currency,
             )
         return GigOrder.objects.get(checkout_order=Order.objects.get(pk=order.pk))
 

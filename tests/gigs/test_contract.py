@@ -22,7 +22,8 @@ def test_paid_order_makes_one_gig_order_and_books_it_held(
     assert gig.status == GigStatus.REQUIREMENTS_PENDING
     assert gig.price_minor == 2_500_000
     assert gig.commission_minor == 500_000
-    assert gig.conversation is not None and gig.conversation.store_id == shop.pk
+    assert gig.conversation is not None
+    assert gig.conversation.store_id == shop.pk
     assert services.create_from_paid_order(gig.checkout_order_id) == gig  # idempotent
     assert GigOrder.objects.count() == 1
     assert balance(shop.pk) == balance(shop.pk).__class__(2_000_000, 0, 0, "IRR")
