@@ -106,17 +106,20 @@ def _new_store(slug: str) -> Any:
 def _load(store: Any, articles: list[dict[str, Any]]) -> dict[int, str]:
     """Import the articles (FAQ entries) and answer {database id: the file's id}."""
     from dukkan.knowledge import services as knowledge
-    from dukkan.knowledge.models import Article
+    from dukkan.knowledge.models import TITLE_LIMIT, Article
 
     slugs = {}
     rows = []
     for number, article in enumerate(articles, 1):
         slug = f"e{number}"
         slugs[slug] = str(article["id"])
+        title, body = article["title"], article.get("body", "")
+        if len(title) > TITLE_LIMIT:  # the whole question stays searchable in the body
+            title, body = title[:TITLE_LIMIT], f"{title}\n{body}".strip()
         rows.append(
             knowledge.ImportRow(
-                title=article["title"][:250] or article["id"],
-                body=article.get("body", ""),
+                title=title or article["id"],
+                body=body,
                 kind="faq",
                 language=article["lang"],
                 slug=slug,
