@@ -253,3 +253,22 @@ def test_help_center_links_to_the_form_and_the_source_is_kept(client: Client, sh
     assert 'name="from" value="help"' in form.content.decode()
     _subscribe(client, shop, "helped@example.com", **{"from": "help"})
     assert Subscriber.objects.get(store=shop).source == "help_center"
+
+
+def test_the_mailto_unsubscribe_works_through_the_email_channels_call(
+    shop: Any, subscribed: Callable[..., Any]
+) -> None:
+    from urllib.parse import unquote
+
+    from dukkan.marketing.mail import unsubscribe_mailto
+
+    subscriber = subscribed(shop, "bymail@example.com")
+    link = unsubscribe_url(shop, subscriber.pk, None)
+    mailto = unsubscribe_mailto(shop, services.mailing_settings(shop), link)
+    subject = unquote(mailto.split("subject=", 1)[1])
+    assert not services.unsubscribe_by_mail(subject[:-3] + "xyz")
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.SUBSCRIBED
+    assert services.unsubscribe_by_mail(subject)
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.UNSUBSCRIBED

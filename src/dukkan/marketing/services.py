@@ -692,3 +692,30 @@ def automations(store: Store) -> list[AutomatedEmail]:
 
 def unsubscribed_emails(store: Store) -> Any:
     return scoped(Subscriber, store).filter(status=SubscriberStatus.UNSUBSCRIBED).values("email")
+
+
+def unsubscribe_by_mail(subject: str) -> bool:
+    """The `mailto:` half of List-Unsubscribe: an email whose subject is "unsubscribe <token>".
+
+    For the email channel to call on inbound mail; True when a valid token unsubscribed someone
+    (a forged or damaged token changes nothing).
+    """
+    from dukkan.marketing.tokens import BadToken, read_list_token, verify_list_token
+
+    words = subject.strip().split()
+    if len(words) != 2 or words[0].lower() != "unsubscribe":
+        return False
+    try:
+        claim = read_list_token(words[1])
+        store = Store.objects.filter(pk=claim.store_id).first()
+        if store is None:
+            return False
+        verify_list_token(words[1], store)
+    except BadToken:
+        return False
+    return (
+        unsubscribe(
+            store, claim.subscriber_id, source="mailto", ip=None, campaign_id=claim.campaign_id
+        )
+        is not None
+    )
