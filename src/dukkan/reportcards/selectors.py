@@ -1,0 +1,215 @@
+"""Reads of report cards: the card in words, level benefits, pricing guidance."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Avg
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from dukkan.catalog.models import Product
+from dukkan.gigs.models import TIER_ORDER, ServicePackage
+from dukkan.reportcards.models import (
+    Level,
+    LevelThreshold,
+    ReportCard,
+    ReportCardSettings,
+    StoreLevel,
+)
+from dukkan.reviews.models import Review
+
+
+def metric_labels() -> dict[str, str]:
+    return {
+        "rating": _("Average rating"),
+        "on_time_rate": _("On-time delivery"),
+        "completion_rate": _("Order completion"),
+        "response_rate": _("Response rate"),
+        "repeat_rate": _("Repeat buyers"),
+        "revision_rate": _("Orders with revisions"),
+        "first_response_minutes": _("First response time (minutes)"),
+        "refund_rate": _("Refund rate"),
+        "conversations_per_sale": _("Support conversations per sale"),
+        "disputes": _("Disputes"),
+        "min_orders": _("Completed orders"),
+        "min_rating_x100": _("Average rating ×100"),
+        "min_on_time_pct": _("On-time delivery (%)"),
+        "min_completion_pct": _("Order completion (%)"),
+    }
+
+
+def suggestion_texts() -> dict[str, str]:
+    return {
+        "canned_replies": _(
+            "Answer faster: set up canned replies and an FAQ for the questions you get most."
+        ),
+        "requirements_form": _(
+            "Many orders needed revisions: make your requirements form ask for what you need "
+            "before you start."
+        ),
+        "delivery_days": _("Deliveries were late: give yourself realistic delivery days."),
+        "scope": _("Agree on the scope in the conversation before you start the order."),
+        "descriptions": _("Refunds were high: describe exactly what the buyer gets."),
+        "faq": _("Add FAQ answers so buyers find answers without asking."),
+        "pricing_guidance": _("See the pricing guidance: good work may charge more."),
+    }
+
+
+def _fmt(code: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if (code.endswith("_rate") and code != "conversations_per_sale") or code == "completion_rate":
+        return f"{round(float(value) * 100)}%"
+    return str(value)
+
+
+def guide_url(code: str) -> str:
+    from dukkan.reportcards.services import GUIDE_SLUGS
+
+    conf = ReportCardSettings.objects.filter(pk=1).select_related("guides_store").first()
+    if conf is None or conf.guides_store is None:
+        return ""
+    try:
+        return reverse(
+            "knowledge_helpcenter:article",
+            kwargs={"store_slug": conf.guides_store.slug, "article_slug": GUIDE_SLUGS[code]},
+        )
+    except (NoReverseMatch, KeyError):
+        return ""
+
+
+def card_view(card: ReportCard) -> dict[str, Any]:
+    """The card in the active language: labelled figures and suggestions with guide links."""
+    labels, texts = metric_labels(), suggestion_texts()
+    levels = dict(Level.choices)
+
+    def line(item: dict[str, Any]) -> dict[str, Any]:
+        code = item["code"]
+        return {
+            "label": labels.get(code, code),
+            "value": _fmt(code, item.get("value")),
+            "median": _fmt(code, item.get("median")),
+            "need": item.get("need"),
+        }
+
+    return {
+        "card": card,
+        "period_label": card.period.strftime("%Y-%m"),
+        "figures": [
+            {
+                "label": labels[c],
+                "value": _fmt(c, card.metrics.get(c)),
+                "median": _fmt(c, card.medians.get(c)),
+            }
+            for c in (
+                "rating",
+                "on_time_rate",
+                "completion_rate",
+                "revision_rate",
+                "first_response_minutes",
+                "response_rate",
+                "repeat_rate",
+                "refund_rate",
+                "conversations_per_sale",
+            )
+        ],
+        "positives": [line(i) for i in card.positives],
+        "negatives": [line(i) for i in card.negatives],
+        "suggestions": [
+            {"text": texts.get(code, code), "url": guide_url(code)} for code in card.suggestions
+        ],
+        "level": levels.get(card.level, ""),
+        "previous_level": levels.get(card.previous_level, ""),
+        "level_changed": card.level != card.previous_level,
+        "level_reasons": [line(i) for i in card.level_reasons],
+    }
+
+
+def latest_card(store_id: int) -> ReportCard | None:
+    return ReportCard.objects.filter(store_id=store_id, status="done").order_by("-period").first()
+
+
+def level_of(store_id: int) -> str:
+    found = StoreLevel.objects.filter(store_id=store_id).values_list("level", flat=True).first()
+    return found or Level.NEW
+
+
+def level_benefits(store_id: int) -> dict[str, Any]:
+    """What the seller's level unlocks: {"level", "label", "max_active_services",
+    "clearing_days"}. The gigs app calls this to cap active services and set payout delay."""
+    from dukkan.reportcards.services import thresholds
+
+    level = level_of(store_id)
+    row: LevelThreshold = thresholds()[level]
+    return {
+        "level": level,
+        "label": str(dict(Level.choices)[level]),
+        "max_active_services": row.max_active_services,
+        "clearing_days": row.clearing_days,
+    }
+
+
+def quartiles(values: list[int]) -> tuple[float, float, float]:
+    """Lower quartile, median, upper quartile (inclusive method; one value repeats)."""
+    if len(values) == 1:
+        return float(values[0]), float(values[0]), float(values[0])
+    q1, q2, q3 = statistics.quantiles(sorted(values), n=4, method="inclusive")
+    return q1, q2, q3
+
+
+def pricing_guidance(store_id: int, category: str = "service") -> dict[str, Any]:
+    """Price quartiles of published services per package tier, this seller's median per
+    tier, and the average rating of services by price quartile (standard, else any tier)."""
+    rows = list(
+        ServicePackage.objects.filter(
+            product__visibility="published", product__kind=category
+        ).values_list("store_id", "product_id", "tier", "price_minor")
+    )
+    by_tier: dict[str, list[int]] = defaultdict(list)
+    mine: dict[str, list[int]] = defaultdict(list)
+    for sid, _pid, tier, price in rows:
+        by_tier[tier].append(price)
+        if sid == store_id:
+            mine[tier].append(price)
+    tiers = []
+    for tier in sorted(by_tier, key=lambda t: TIER_ORDER.get(t, 9)):
+        q1, q2, q3 = quartiles(by_tier[tier])
+        own = statistics.median(mine[tier]) if mine.get(tier) else None
+        position = None
+        if own is not None:
+            position = "low" if own < q1 else "high" if own > q3 else "middle"
+        tiers.append({"tier": tier, "count": len(by_tier[tier]), "q1": q1, "median": q2,
+                      "q3": q3, "mine": own, "position": position})  # fmt: skip
+    # Rating by price quartile: each service's lowest package price against its rating.
+    product_price: dict[int, int] = {}
+    for _sid, pid, _tier, price in rows:
+        product_price[pid] = min(price, product_price.get(pid, price))
+    ratings = dict(
+        Review.objects.filter(product_id__in=product_price, hidden=False)
+        .values("product_id")
+        .annotate(r=Avg("rating"))
+        .values_list("product_id", "r")
+    )
+    by_quartile: list[dict[str, Any]] = []
+    if product_price:
+        q1, q2, q3 = quartiles(list(product_price.values()))
+        buckets: dict[int, list[float]] = defaultdict(list)
+        for pid, price in product_price.items():
+            if pid in ratings:
+                index = 0 if price <= q1 else 1 if price <= q2 else 2 if price <= q3 else 3
+                buckets[index].append(float(ratings[pid]))
+        for index in range(4):
+            values = buckets.get(index, [])
+            by_quartile.append({
+                "quartile": index + 1,
+                "rating": round(statistics.mean(values), 2) if values else None,
+                "services": len(values),
+            })  # fmt: skip
+    return {"tiers": tiers, "rating_by_quartile": by_quartile, "services": len(product_price)}
+
+
+def published_service_count(store_id: int) -> int:
+    return Product.objects.filter(store_id=store_id, kind="service", visibility="published").count()

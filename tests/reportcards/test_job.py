@@ -1,0 +1,239 @@
+"""The report-card job on a seeded month: figures, judgements, suggestions and levels,
+checked against values computed by hand in the comments."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+from itertools import count
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from dukkan.catalog.models import Product
+from dukkan.checkout.models import Order
+from dukkan.gigs.models import GigOrder, LedgerEntry, ServicePackage
+from dukkan.reportcards import selectors, services
+from dukkan.reportcards.models import Level, ReportCard, StoreLevel
+from dukkan.reviews.models import Review
+from dukkan.support.models import Conversation, Visitor
+
+PERIOD = date(2026, 3, 1)
+T0 = datetime(2026, 2, 2, 10, 0, tzinfo=UTC)  # inside the 60-day window before PERIOD
+_n = count(1)
+
+
+def service(store: Any, prices: tuple[int, int]) -> Product:
+    product = Product.objects.create(
+        store=store, kind="service", title=f"S{next(_n)}", slug=f"s{next(_n)}",
+        visibility="published", price_minor=prices[0],
+    )  # fmt: skip
+    for tier, price in zip(("basic", "standard"), prices, strict=True):
+        ServicePackage.objects.create(
+            store=store, product=product, tier=tier, title=tier, price_minor=price,
+            currency=store.currency, delivery_days=3,
+        )  # fmt: skip
+    return product
+
+
+def gig(store: Any, product: Product, email: str, *, status: str = "completed",
+        delivered: bool = True, late: bool = False, revisions: int = 0, refunded: int = 0,
+        dispute: bool = False) -> GigOrder:  # fmt: skip
+    n = next(_n)
+    order = Order.objects.create(
+        store=store, number=f"N{n}", email=email, currency=store.currency, provider="test",
+        total_minor=2000, subtotal_minor=2000, status="paid", paid_at=T0, refunded_minor=refunded,
+    )  # fmt: skip
+    made = GigOrder.objects.create(
+        store=store, product=product, tier="standard", title="t", checkout_order=order,
+        buyer_email=email, price_minor=2000, commission_minor=400, currency=store.currency,
+        delivery_days=3, revisions_allowed=2, revisions_used=revisions, status=status,
+        refunded_minor=refunded,
+        delivered_at=T0 + timedelta(days=2) if delivered else None, is_late=late,
+        dispute_reason="late and wrong" if dispute else "",
+    )  # fmt: skip
+    GigOrder.objects.filter(pk=made.pk).update(created_at=T0)
+    return made
+
+
+def review(store: Any, order: GigOrder, rating: int) -> None:
+    made = Review.objects.create(
+        store=store, product=order.product, gig_order=order,
+        checkout_order=order.checkout_order, rating=rating,
+    )  # fmt: skip
+    Review.objects.filter(pk=made.pk).update(created_at=T0 + timedelta(days=3))
+
+
+def conversation(store: Any, minutes: int | None) -> None:
+    visitor = Visitor.objects.create(store=store)
+    made = Conversation.objects.create(store=store, visitor=visitor)
+    first = T0 + timedelta(minutes=minutes) if minutes is not None else None
+    Conversation.objects.filter(pk=made.pk).update(created_at=T0, first_response_at=first)
+
+
+@pytest.fixture
+def month(make_store: Any) -> dict[str, Any]:
+    """Seller A (Arabic): 10 orders, mixed; seller B (English): 25 clean orders."""
+    a = make_store(default_language="ar")
+    b = make_store(default_language="en")
+    pa, pb = service(a, (1000, 2000)), service(b, (5000, 9000))
+    emails = ["b1", "b1", "b1", "b2", "b2", "b3", "b4", "b5", "b6", "b7"]  # 7 buyers, 2 repeat
+    specs: list[dict[str, Any]] = [
+        {"late": True, "revisions": 1}, {"late": True, "revisions": 1}, {"late": True, "revisions": 1},
+        {"revisions": 1}, {"refunded": 500}, {}, {}, {},  # 8 completed
+        {"status": "cancelled", "delivered": False},
+        {"status": "disputed", "revisions": 1, "dispute": True},
+    ]  # fmt: skip
+    orders_a = [gig(a, pa, f"{e}@x.test", **s) for e, s in zip(emails, specs, strict=True)]
+    for o, r in zip(orders_a[:4], (5, 5, 4, 5), strict=True):
+        review(a, o, r)
+    for minutes in (30, 60, 90, None):
+        conversation(a, minutes)
+    orders_b = [gig(b, pb, f"c{i}@x.test") for i in range(25)]
+    for o in orders_b[:5]:
+        review(b, o, 5)
+    StoreLevel.objects.create(store=a, level=Level.LEVEL_1)
+    StoreLevel.objects.create(store=b, level=Level.LEVEL_1)
+    return {"a": a, "b": b}
+
+
+def test_figures_judgements_suggestions_and_levels(month: dict[str, Any]) -> None:
+    a, b = month["a"], month["b"]
+    result = services.run_report_cards(PERIOD)
+    assert result.claimed == 2
+    assert result.promoted == 1
+    assert result.demoted == 1
+    card = ReportCard.objects.get(store=a, period=PERIOD)
+    m = card.metrics
+    # 10 orders: 8 completed, 1 cancelled, 1 disputed; 9 delivered, 3 of them late,
+    # 5 of them revised; earnings 8 × (2000 − 400) − 500 refunded.
+    assert (m["orders"], m["completed"], m["cancelled"], m["disputes"]) == (10, 8, 1, 1)
+    assert m["on_time_rate"] == round(6 / 9, 4)
+    assert m["revision_rate"] == round(5 / 9, 4)
+    assert m["completion_rate"] == 0.8
+    assert m["earnings_minor"] == 8 * 1600 - 500
+    assert m["rating"] == 4.75
+    assert m["reviews"] == 4
+    # Answered in 30, 60 and 90 minutes (average 60); one of four unanswered.
+    assert m["first_response_minutes"] == 60.0
+    assert m["response_rate"] == 0.75
+    assert m["repeat_rate"] == round(2 / 7, 4)
+    assert m["refund_rate"] == 0.1
+    assert m["conversations_per_sale"] == 0.4
+    assert card.category == "service"
+    assert card.medians["rating"] == 4.875
+    assert {p["code"] for p in card.positives} == {
+        "rating",
+        "first_response_minutes",
+        "repeat_rate",
+    }
+    assert {n["code"] for n in card.negatives} == {"on_time_rate", "revision_rate", "disputes"}
+    # Good rating, but A's median price 1500 is under the category's 4250 (of 1500 and 7000).
+    assert card.suggestions == ["pricing_guidance", "requirements_form", "delivery_days", "scope"]
+    # Demoted from level 1: on-time delivery 67% < 80%.
+    assert (card.previous_level, card.level) == (Level.LEVEL_1, Level.NEW)
+    assert card.level_reasons == [
+        {"code": "min_on_time_pct", "value": 67, "need": 80, "level": "level_1"}
+    ]
+    card_b = ReportCard.objects.get(store=b, period=PERIOD)
+    assert card_b.metrics["completed"] == 25
+    assert card_b.metrics["rating"] == 5.0
+    assert {p["code"] for p in card_b.positives} == {
+        "rating", "on_time_rate", "completion_rate", "revision_rate", "refund_rate",
+        "conversations_per_sale",
+    }  # fmt: skip
+    assert card_b.negatives == []
+    assert card_b.suggestions == ["pricing_guidance", "faq"]
+    assert (card_b.previous_level, card_b.level) == (Level.LEVEL_1, Level.LEVEL_2)
+    assert card_b.level_reasons == [{"code": "min_orders", "value": 25, "need": 50, "level": "top"}]
+    assert selectors.level_benefits(b.pk)["max_active_services"] == 20
+    assert selectors.level_benefits(a.pk)["clearing_days"] == 14
+    # Each owner got the card by email in the store's language.
+    assert len(mail.outbox) == 2
+    from dukkan.accounts.models import Membership
+
+    owner = Membership.objects.get(store=a).user.email
+    to_a = next(m for m in mail.outbox if owner in m.to)
+    assert "2026-03" in to_a.subject
+    assert "Repeat buyers: 29%" in to_a.body
+
+
+def test_second_run_of_a_period_computes_nothing(month: dict[str, Any]) -> None:
+    assert services.run_report_cards(PERIOD).claimed == 2
+    assert services.run_report_cards(PERIOD).claimed == 0
+    assert ReportCard.objects.filter(period=PERIOD).count() == 2
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_claim_each_card_once(make_store: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent claims need PostgreSQL (SQLite serialises writers)")
+    stores = [make_store() for _ in range(30)]
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            results.append(services.run_report_cards(PERIOD, email=False).claimed)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    total = ReportCard.objects.filter(period=PERIOD).count()
+    assert total >= len(stores)
+    assert sum(results) == total
+    assert not ReportCard.objects.filter(period=PERIOD, status="claimed").exists()
+
+
+def test_overlapping_thresholds_are_refused_and_nothing_changes(db: None) -> None:
+    before = {t.level: t.min_orders for t in services.thresholds().values()}
+    values = {lv: dict(services.DEFAULT_THRESHOLDS[lv]) for lv in services.DEFAULT_THRESHOLDS}
+    values[Level.LEVEL_2]["min_on_time_pct"] = 70  # below level 1's 80
+    values[Level.NEW]["min_orders"] = 99  # would be written first if the check came later
+    with pytest.raises(ValidationError, match="overlap"):
+        services.save_thresholds(values)
+    assert {t.level: t.min_orders for t in services.thresholds().values()} == before
+    same = {lv: dict(services.DEFAULT_THRESHOLDS[Level.LEVEL_1]) for lv in values}
+    with pytest.raises(ValidationError, match="overlap"):
+        services.save_thresholds(same)
+
+
+def test_bonus_pool_larger_than_platform_balance_is_refused(month: dict[str, Any]) -> None:
+    services.run_report_cards(PERIOD, email=False)
+    b = month["b"]
+    LedgerEntry.objects.create(store=b, kind="commission", amount_minor=-3000, currency=b.currency)
+    with pytest.raises(ValidationError, match="larger than the platform"):
+        services.create_bonus_round(
+            name="Spring", period=PERIOD, currency=b.currency, pool_minor=3001, winners=2, by=None
+        )
+    assert not LedgerEntry.objects.filter(kind="bonus").exists()
+    bonus = services.create_bonus_round(
+        name="Spring", period=PERIOD, currency=b.currency, pool_minor=3000, winners=1, by=None
+    )
+    award = bonus.awards.get()
+    # B: 5.0 → 40, on time 1.0 → 30, completion 1.0 → 20, 25 of 50 orders → 5: 95.
+    assert award.store_id == b.pk
+    assert award.score == 95.0
+    assert award.amount_minor == 3000
+    assert LedgerEntry.objects.get(kind="bonus").amount_minor == 3000
+
+
+def test_pricing_quartiles(make_store: Any) -> None:
+    s1, s2 = make_store(), make_store()
+    for i, price in enumerate((1000, 2000, 3000, 4000, 5000)):
+        service(s1 if i < 2 else s2, (price, price * 2))
+    guide = selectors.pricing_guidance(s1.pk)
+    basic = next(t for t in guide["tiers"] if t["tier"] == "basic")
+    # Inclusive quartiles of 1000..5000: 2000, 3000, 4000; s1's median basic is 1500 (low).
+    assert (basic["q1"], basic["median"], basic["q3"]) == (2000, 3000, 4000)
+    assert basic["mine"] == 1500
+    assert basic["position"] == "low"
