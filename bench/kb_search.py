@@ -37,8 +37,10 @@ from dukkan.knowledge.selectors import search_articles
 from dukkan.core.text import words
 
 N, QUERIES = {n}, {queries}
-owner = User.objects.create_user(email="bench-kb@example.com", password="x" * 20)
-store = create_store(owner=owner, name="KB bench", slug="kb-bench", default_language="ar")
+import uuid
+run = uuid.uuid4().hex[:8]  # a kept PostgreSQL bench database may hold earlier runs' stores
+owner = User.objects.create_user(email=f"bench-kb-{{run}}@example.com", password="x" * 20)
+store = create_store(owner=owner, name="KB bench", slug=f"kb-bench-{{run}}", default_language="ar")
 specs = [s for specs in demo.ARTICLES.values() for s in specs if s[7].get("status") != "internal"]
 rows = []
 for n in range(N):

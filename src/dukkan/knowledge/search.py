@@ -145,10 +145,7 @@ def candidates(
         )
         params = [_sqlite_match(query), *params, CANDIDATES]
     else:
-        vector = (
-            "(setweight(to_tsvector('simple'::regconfig, a.search_title), 'A') || "
-            "setweight(to_tsvector('simple'::regconfig, a.search_body), 'B'))"
-        )
+        vector = "a.search_vector"  # stored, generated column (migration 0004)
         sql = (
             "SELECT a.id, a.search_title, a.search_body FROM knowledge_article a "
             f"WHERE {vector} @@ to_tsquery('simple'::regconfig, %s) AND {filters} "
