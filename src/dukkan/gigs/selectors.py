@@ -123,3 +123,29 @@ def status_counts(store: Store) -> dict[str, int]:
         .annotate(n=Sum(Case(When(pk__isnull=False, then=Value(1)), output_field=IntegerField())))
     )
     return {row["status"]: int(row["n"]) for row in rows}
+
+
+def order_page(order: GigOrder, *, for_buyer: bool = False) -> dict[str, object]:
+    """What the buyer's, the seller's and the operator's order pages show."""
+    from dukkan.support.selectors import history
+
+    messages = []
+    if order.conversation_id is not None and order.conversation is not None:
+        messages = [
+            event
+            for event in history(order.conversation, for_visitor=True)
+            if event.kind == "message"
+        ]
+    now = timezone.now()
+    return {
+        "order": order,
+        "timeline": list(order.events.select_related("actor")),
+        "deliveries": list(order.deliveries.prefetch_related("files")),
+        "requirement_files": list(order.requirement_files.all()),
+        "messages": messages,
+        "overdue": order.due_at is not None
+        and order.status == GigStatus.IN_PROGRESS
+        and order.delivered_at is None
+        and now > order.due_at,
+        "questions": list(questions(order.product)) if for_buyer else [],
+    }

@@ -321,6 +321,14 @@ class PackageInput:
     features: Sequence[str] = ()
 
 
+def bump_pages() -> None:
+    """Product pages are cached whole for visitors: packages and reviews change them."""
+    from dukkan.core import pagecache
+
+    pagecache.bump_stores_version()
+    transaction.on_commit(pagecache.bump_stores_version)
+
+
 def _check_service(product: Product) -> None:
     if product.kind != ProductKind.SERVICE:
         raise ValidationError(_("Packages belong to services only."), code="kind")
@@ -364,6 +372,7 @@ def save_packages(product: Product, inputs: Sequence[PackageInput]) -> list[Serv
                 },
             )
             saved.append(package)
+        bump_pages()
     return saved
 
 
@@ -373,6 +382,7 @@ def add_extra(product: Product, title: str, price_minor: int, extra_days: int = 
         raise ValidationError(_("An extra needs a title."), code="title")
     if price_minor <= 0:
         raise ValidationError(_("An extra's price must be more than zero."), code="price")
+    bump_pages()
     return ServiceExtra.objects.create(
         store_id=product.store_id,
         product=product,
@@ -950,6 +960,25 @@ def resolve_dispute(
         _complete(locked, now, action="dispute_release", role=OPERATOR, actor=by, note=note.strip())
 
     return _change(order, decide)
+
+
+def post_buyer_message(order: GigOrder, body: str) -> None:
+    """The buyer writes in the order's conversation (the seller's inbox gets it live)."""
+    from dukkan.support import services as support
+    from dukkan.support.models import AuthorKind
+
+    if order.conversation is None:
+        raise ValidationError(_("This order has no conversation."), code="no_conversation")
+    support.post_message(order.conversation, author_kind=AuthorKind.VISITOR, body=body)
+
+
+def post_seller_message(order: GigOrder, body: str, *, by: User) -> None:
+    from dukkan.support import services as support
+    from dukkan.support.models import AuthorKind
+
+    if order.conversation is None:
+        raise ValidationError(_("This order has no conversation."), code="no_conversation")
+    support.post_message(order.conversation, author_kind=AuthorKind.AGENT, body=body, author=by)
 
 
 def save_marketplace_settings(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from dukkan.accounts.models import Membership, User
 from dukkan.catalog.models import Product, ProductKind
 from dukkan.checkout.models import Order
+from dukkan.gigs.services import bump_pages
 from dukkan.reviews.models import Review
 
 MAX_COMMENT = 3000
@@ -73,6 +74,7 @@ def submit_review(
             reason = review_block(locked, product, now=now)
             if reason:
                 raise ValidationError(reason, code="not_allowed")
+            bump_pages()
             return Review.objects.create(
                 store_id=locked.store_id,
                 product=product,
@@ -106,6 +108,7 @@ def reply(review: Review, *, text: str, by: User) -> Review:
     if not updated:
         raise ValidationError(_("This review already has a reply."), code="replied")
     review.reply, review.replied_at, review.replied_by = text, now, by
+    bump_pages()
     return review
 
 
@@ -119,6 +122,7 @@ def hide(review: Review, *, reason: str, by: User) -> Review:
         raise ValidationError(_("Say why the review is hidden."), code="reason")
     review.hidden, review.hidden_reason, review.hidden_at = True, reason[:1000], timezone.now()
     review.save(update_fields=["hidden", "hidden_reason", "hidden_at"])
+    bump_pages()
     return review
 
 
@@ -129,4 +133,5 @@ def unhide(review: Review, *, by: User) -> Review:
         )
     review.hidden, review.hidden_reason, review.hidden_at = False, "", None
     review.save(update_fields=["hidden", "hidden_reason", "hidden_at"])
+    bump_pages()
     return review
