@@ -17,10 +17,14 @@ from dukkan.catalog.models import (
     Product,
     ProductFile,
     ProductImage,
+    ProductKind,
     Visibility,
 )
 from dukkan.core.models import Store
 from dukkan.core.tenancy import scoped
+
+# Listed and opened publicly: services too (they are bought through their packages, `gigs`).
+LISTED_KINDS = (*SELLABLE_KINDS, ProductKind.SERVICE)
 
 
 class SalePhase(StrEnum):
@@ -117,10 +121,12 @@ def all_products(store: Store) -> QuerySet[Product]:
 
 
 def published_products(store: Store) -> QuerySet[Product]:
-    """What the store lists publicly: published and sellable."""
+    """What the store lists publicly: published and sellable (and not held by listing review)."""
+    from dukkan.moderation.selectors import without_held
+
     return (
-        scoped(Product, store)
-        .filter(visibility=Visibility.PUBLISHED, kind__in=SELLABLE_KINDS)
+        without_held(scoped(Product, store))
+        .filter(visibility=Visibility.PUBLISHED, kind__in=LISTED_KINDS)
         .select_related("store")
         .order_by("-published_at", "-pk")
     )
@@ -128,12 +134,14 @@ def published_products(store: Store) -> QuerySet[Product]:
 
 def product_for_sale(store: Store, slug: str) -> Product | None:
     """A product a buyer may open and buy: published or unlisted (reachable by its link)."""
+    from dukkan.moderation.selectors import without_held
+
     return (
-        scoped(Product, store)
+        without_held(scoped(Product, store))
         .filter(
             slug=slug,
             visibility__in=(Visibility.PUBLISHED, Visibility.UNLISTED),
-            kind__in=SELLABLE_KINDS,
+            kind__in=LISTED_KINDS,
         )
         .select_related("store")
         .first()

@@ -118,6 +118,9 @@ def _save(product: Product, fields: dict[str, Any]) -> Product:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    from dukkan.moderation import services as moderation
+
+    before = moderation.before_save(product)  # what listing review compares the edit with
     for name, value in fields.items():
         setattr(product, name, value)
     product.title = (product.title or "").strip()
@@ -139,6 +142,8 @@ def _save(product: Product, fields: dict[str, Any]) -> Product:
         else:
             # Never write `quantity_sold` back: sales may have moved it since this row was read.
             product.save(update_fields=[*EDITABLE_FIELDS, "published_at", "updated_at"])
+        # With "review listings" on, a new or substantially changed listing waits in the queue.
+        moderation.submit_for_review(product, before)
     return product
 
 

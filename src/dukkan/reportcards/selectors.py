@@ -213,3 +213,53 @@ def pricing_guidance(store_id: int, category: str = "service") -> dict[str, Any]
 
 def published_service_count(store_id: int) -> int:
     return Product.objects.filter(store_id=store_id, kind="service", visibility="published").count()
+
+
+def latest_period() -> Any:
+    return (
+        ReportCard.objects.filter(status="done")
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+
+
+def operator_overview(period: Any) -> dict[str, Any]:
+    """All cards of `period`, the distribution per category, and sellers whose figures dropped
+    since their previous card (rating by 0.3 or more, on-time delivery by 10 points or more)."""
+    cards = list(
+        ReportCard.objects.filter(period=period, status="done")
+        .select_related("store")
+        .order_by("store__name")
+    )
+    distribution = []
+    per_category: dict[str, list[ReportCard]] = defaultdict(list)
+    for card in cards:
+        per_category[card.category].append(card)
+    labels = metric_labels()
+    for category, members in sorted(per_category.items()):
+        for code in ("rating", "on_time_rate", "completion_rate", "first_response_minutes"):
+            values = [c.metrics[code] for c in members if c.metrics.get(code) is not None]
+            if values:
+                q1, q2, q3 = quartiles(values)
+                distribution.append({
+                    "category": category, "label": labels[code], "sellers": len(values),
+                    "q1": _fmt(code, round(q1, 4)), "median": _fmt(code, round(q2, 4)),
+                    "q3": _fmt(code, round(q3, 4)),
+                })  # fmt: skip
+    previous: dict[int, ReportCard] = {}
+    for c in ReportCard.objects.filter(period__lt=period, status="done").order_by("-period"):
+        previous.setdefault(c.store_id, c)
+    dropped = []
+    for card in cards:
+        before = previous.get(card.store_id)
+        if before is None:
+            continue
+        reasons = []
+        for code, step in (("rating", 0.3), ("on_time_rate", 0.1), ("completion_rate", 0.1)):
+            now, then = card.metrics.get(code), before.metrics.get(code)
+            if now is not None and then is not None and then - now >= step:
+                reasons.append(f"{labels[code]}: {_fmt(code, then)} → {_fmt(code, now)}")
+        if reasons:
+            dropped.append({"store": card.store, "reasons": reasons})
+    return {"cards": cards, "distribution": distribution, "dropped": dropped}
