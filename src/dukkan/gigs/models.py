@@ -312,6 +312,10 @@ class GigOrderEvent(StoreOwned):
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["order", "created_at"])]
 
+    @property
+    def to_label(self) -> str:
+        return str(GigStatus(self.to_status).label) if self.to_status in GigStatus.values else ""
+
 
 class RequirementFile(StoreOwned):
     order = models.ForeignKey(GigOrder, on_delete=models.CASCADE, related_name="requirement_files")

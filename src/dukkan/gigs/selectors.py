@@ -129,9 +129,9 @@ def order_page(order: GigOrder, *, for_buyer: bool = False) -> dict[str, object]
     """What the buyer's, the seller's and the operator's order pages show."""
     from dukkan.support.selectors import history
 
-    messages = []
+    chat = []
     if order.conversation_id is not None and order.conversation is not None:
-        messages = [
+        chat = [
             event
             for event in history(order.conversation, for_visitor=True)
             if event.kind == "message"
@@ -142,7 +142,7 @@ def order_page(order: GigOrder, *, for_buyer: bool = False) -> dict[str, object]
         "timeline": list(order.events.select_related("actor")),
         "deliveries": list(order.deliveries.prefetch_related("files")),
         "requirement_files": list(order.requirement_files.all()),
-        "messages": messages,
+        "chat": chat,
         "overdue": order.due_at is not None
         and order.status == GigStatus.IN_PROGRESS
         and order.delivered_at is None

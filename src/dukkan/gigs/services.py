@@ -372,6 +372,10 @@ def save_packages(product: Product, inputs: Sequence[PackageInput]) -> list[Serv
                 },
             )
             saved.append(package)
+        # The product's own price is the "from" price its cards and listings show.
+        from dukkan.catalog.services import update_product
+
+        update_product(product, price_minor=min(item.price_minor for item in inputs))
         bump_pages()
     return saved
 
