@@ -14,9 +14,10 @@ from typing import Any
 from django.utils import timezone
 
 from dukkan.accounts.models import User
-from dukkan.affiliates import services
+from dukkan.affiliates import referral, services
 from dukkan.affiliates.models import Affiliate, Commission, Programme
 from dukkan.catalog.models import Product, Visibility
+from dukkan.catalog.selectors import price_of
 from dukkan.checkout import services as checkout_services
 from dukkan.core.models import Store
 from dukkan.core.tenancy import scoped
@@ -151,6 +152,20 @@ def _clicks(affiliate: Affiliate, count: int) -> None:
 
 def _sale(store: Store, affiliate: Affiliate, product: Product, buyer: int) -> Commission | None:
     email, name = BUYERS[buyer % len(BUYERS)]
+    # A coupon does not combine with a sale price (a store-wide sale may be running), so a
+    # sale-priced product is bought through the affiliate's link instead of their code.
+    coupon_code, referral_code = affiliate.coupon_code, ""
+    if price_of(product).on_sale:
+        now = timezone.now()
+        click = services.record_click(
+            affiliate, ip="198.51.100.200", user_agent="demo browser", path="/", now=now
+        )
+        coupon_code = ""
+        referral_code = referral.encode(
+            referral.record_click(
+                {}, store_id=store.pk, code=affiliate.code, click_id=click, at=now, window_days=30
+            )
+        )
     order = checkout_services.start_checkout(
         store,
         product,
@@ -158,7 +173,8 @@ def _sale(store: Store, affiliate: Affiliate, product: Product, buyer: int) -> C
         name=name,
         language=affiliate.language,
         provider="test",
-        coupon_code=affiliate.coupon_code,
+        coupon_code=coupon_code,
+        referral_code=referral_code,
     )
     order = checkout_services.mark_paid(
         order,
