@@ -41,7 +41,10 @@ def order_package(request: HttpRequest, store_slug: str, gig_package_id: int) ->
         .filter(store=store, pk=gig_package_id, product__visibility__in=["published", "unlisted"])
         .first()
     )
-    if package is None:
+    from dukkan.catalog.selectors import product_for_sale
+
+    # Only a service the storefront shows (published, not held by listing review).
+    if package is None or product_for_sale(store, package.product.slug) is None:
         raise Http404
     # Chosen on the form (a hidden field when the store has one method), like checkout's.
     provider = request.POST.get("provider", "")
