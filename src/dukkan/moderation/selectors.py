@@ -55,7 +55,7 @@ def review_times_hours() -> dict[str, float | int | None]:
     rows = ListingReview.objects.filter(kind=Kind.LISTING, decided_at__isnull=False).values_list(
         "submitted_at", "decided_at"
     )
-    hours = [(d - s).total_seconds() / 3600 for s, d in rows]
+    hours = [(d - s).total_seconds() / 3600 for s, d in rows if d is not None]
     if not hours:
         return {"p50": None, "p90": None, "count": 0}
     return {

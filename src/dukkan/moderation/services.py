@@ -235,3 +235,23 @@ def _notify(store: Store, subject: Any, review: ListingReview) -> None:
     if owners:
         with translation.override(store.default_language):
             send_mail(str(subject), _review_text(review), None, owners)
+
+
+def checklist_labels() -> dict[str, str]:
+    return {
+        "accurate_description": _("The description matches what the buyer gets"),
+        "own_work": _("The samples look like the seller's own work"),
+        "fair_price": _("The price fits what is offered"),
+        "clear_deliverables": _("Deliverables and delivery time are clear"),
+    }
+
+
+def check_labels() -> dict[str, str]:
+    return {
+        "description": _("Description long enough"),
+        "cover": _("Cover image"),
+        "sample": _("Sample or portfolio"),
+        "price": _("Price within the usual range"),
+        "prohibited": _("No prohibited words"),
+        "duplicate": _("Not a duplicate of another listing"),
+    }
