@@ -21,7 +21,9 @@ class PackageForm(forms.Form):
     delivery_days = forms.IntegerField(
         label=_("Delivery (days)"), min_value=1, max_value=365, required=False
     )
-    revisions = forms.IntegerField(label=_("Revisions"), min_value=0, max_value=50, required=False)
+    revisions = forms.IntegerField(
+        label=_("Number of revisions"), min_value=0, max_value=50, required=False
+    )
     features = forms.CharField(
         label=_("Included (one per line)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
