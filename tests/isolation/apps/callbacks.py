@@ -17,6 +17,7 @@ PUBLIC_ROUTES = {
     "callbacks_public:request": "a callback request: needs the visitor's own token",
     "callbacks_public:rate": "a rating from the widget: needs the visitor's own token",
     "callbacks_public:rate_by_email": "a rating link is signed for one conversation; forged: 404",
+    "knowledge_helpcenter:callback": "the help center's callback form is public; it books, never reads",
 }
 
 
