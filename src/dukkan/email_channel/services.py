@@ -283,6 +283,9 @@ def _process(row: InboundMessage) -> InboundMessage:
             InboundStatus.IGNORED,
             f"delivery report for {changed} sent message(s)" if changed else "delivery report",
         )
+    if _unsubscribed_by_mail(parsed.subject):
+        # The mailto: half of the newsletter's List-Unsubscribe: not a support conversation.
+        return _finish(row, InboundStatus.IGNORED, "newsletter unsubscribe request")
     if not parsed.from_address:
         return _finish(row, InboundStatus.FAILED, "no sender (From) address")
     if parsed.message_id:
@@ -481,11 +484,30 @@ def record_bounce(store: Store, parsed: mime.Parsed) -> int:
         "The recipient's mail server returned the mail."
     )
     ids = [f"<{i}>" for i in parsed.original_ids]
-    return (
+    support_mail = (
         OutboundMessage.objects.filter(store=store, message_id__in=ids)
         .exclude(status=OutboundStatus.BOUNCED)
         .update(status=OutboundStatus.BOUNCED, error=reason[:500])
     )
+    return support_mail + _campaign_bounces(store, ids, reason)
+
+
+def _campaign_bounces(store: Store, ids: list[str], reason: str) -> int:
+    """Bounces of the store's newsletter mail go to marketing, through its public function."""
+    from dukkan.marketing import services as marketing
+
+    return sum(1 for message_id in ids if marketing.record_bounce(store, message_id, reason))
+
+
+def _unsubscribed_by_mail(subject: str) -> bool:
+    """True when the mail is a valid "unsubscribe <token>" request (marketing's List-Unsubscribe
+    mailto:, sent to the store's reply-to/from address) and marketing unsubscribed someone."""
+    words = subject.split()
+    if len(words) != 2 or words[0].lower() != "unsubscribe":
+        return False  # the common case costs no import and no query
+    from dukkan.marketing import services as marketing
+
+    return marketing.unsubscribe_by_mail(subject)
 
 
 # Sending ---------------------------------------------------------------------------------------
