@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -43,9 +44,9 @@ def load(stores: dict[str, Store], people: dict[str, User]) -> None:
         slug = services.GUIDE_SLUGS[code]
         if not Article.objects.filter(store=guides_store, slug=slug).exists():
             knowledge.create_article(guides_store, title=title, body=body, language="en", slug=slug)
-    # The demo's orders were made just now: compute a card as of today so they count
-    # (the periodic job uses the report-card day).
-    period = timezone.now().date()
+    # The demo's orders were made today and a card's window ends where its day starts:
+    # the demo card is tomorrow's so they count (the periodic job uses the report-card day).
+    period = timezone.now().date() + timedelta(days=1)
     if not ReportCard.objects.filter(period=period).exists():
         services.run_report_cards(period, email=False)
     if not BonusRound.objects.exists():
