@@ -6,6 +6,7 @@ import statistics
 from collections import defaultdict
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Avg
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -132,9 +133,21 @@ def latest_card(store_id: int) -> ReportCard | None:
     return ReportCard.objects.filter(store_id=store_id, status="done").order_by("-period").first()
 
 
+def level_cache_key(store_id: int) -> str:
+    return f"reportcards:level:{store_id}"
+
+
 def level_of(store_id: int) -> str:
+    """The seller's level; cached (listings show it on every page render), and forgotten by
+    the report-card job when the level changes."""
+    key = level_cache_key(store_id)
+    cached = cache.get(key)
+    if cached is not None:
+        return str(cached)
     found = StoreLevel.objects.filter(store_id=store_id).values_list("level", flat=True).first()
-    return found or Level.NEW
+    level = found or Level.NEW
+    cache.set(key, level, 6 * 3600)
+    return level
 
 
 def level_benefits(store_id: int) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from datetime import UTC as dt_utc
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
@@ -446,6 +447,9 @@ def run_report_cards(period: date, *, email: bool = True) -> RunResult:
             update_fields=["level", "since"],
             batch_size=1000,
         )
+    from dukkan.reportcards.selectors import level_cache_key
+
+    cache.delete_many([level_cache_key(row.store_id) for row in levels])
     if email:
         for card in cards.values():
             send_card_email(card)
