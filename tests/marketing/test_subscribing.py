@@ -200,7 +200,14 @@ def test_another_stores_key_cannot_unsubscribe(
 
 def test_subscribe_form_on_the_store_page(client: Client, shop: Any) -> None:
     page = client.get(reverse("store_home", args=[shop.slug]))
-    assert reverse("marketing_storefront:subscribe", args=[shop.slug]) in page.content.decode()
+    subscribe = reverse("marketing_storefront:subscribe", args=[shop.slug])
+    assert subscribe in page.content.decode()
+    # The cached store page asks with a GET; the subscribe page it opens posts with its token.
+    assert "csrftoken" not in page.cookies
+    opened = client.get(subscribe, {"email": "reader@example.com"})
+    assert opened.status_code == 200
+    assert 'value="reader@example.com"' in opened.content.decode()
+    assert "csrfmiddlewaretoken" in opened.content.decode()
 
 
 def test_a_buyer_who_agreed_joins_and_one_who_did_not_does_not(

@@ -77,8 +77,11 @@ def _too_many(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest, store_slug: str) -> HttpResponse:
     store = _store(store_slug)
-    source = Source.HELP_CENTER if request.POST.get("from") == "help" else Source.STOREFRONT
-    form = SubscribeForm(request.POST or None)
+    came_from = request.POST.get("from") or request.GET.get("from")
+    source = Source.HELP_CENTER if came_from == "help" else Source.STOREFRONT
+    form = SubscribeForm(
+        request.POST or None, initial={"email": request.GET.get("email", "")[:254]}
+    )
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:
             return render(request, "marketing/subscribe_sent.html", {"store": store})
