@@ -14,7 +14,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from dukkan.catalog import selectors, services
-from dukkan.catalog.models import FileVersion, Product, ProductKind, Visibility
+from dukkan.catalog.models import FileVersion, Product, ProductKind
 from dukkan.catalog.storage import private_storage
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,6 @@ def test_a_taken_address_is_refused_and_nothing_saved(store: Any) -> None:
             "sale_ends_at",
         ),
         ({"sale_ends_at": timezone.now()}, "sale_price_minor"),
-        ({"kind": ProductKind.SERVICE, "visibility": Visibility.PUBLISHED}, "visibility"),
         ({"title": ""}, "title"),
     ],
 )

@@ -139,6 +139,11 @@ def _remember(key: str, entry: StoreEntry) -> None:
             _LOCAL.popitem(last=False)
 
 
+def current_version() -> str:
+    """The stores version now: a block cached under it is as fresh as the pages themselves."""
+    return _current_version()
+
+
 def _current_version() -> str:
     if _process_local_cache():
         return _file_version()
