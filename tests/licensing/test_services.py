@@ -355,3 +355,14 @@ def test_inbox_panel_shows_the_order_keys(
     order = buy(shop, app_product)
     html = render_to_string("licensing/inbox_keys.html", {"order": order, "store": shop})
     assert _keys(order)[0] in html
+
+
+def test_a_key_sealed_under_another_secret_is_shown_as_unreadable_not_a_crash(
+    settings: Any,
+) -> None:
+    from dukkan.licensing.models import Licence
+
+    licence = Licence(key_sealed=crypto.seal(b"ABCDE-FGHJK-MNPQR-STUVW", "licence-key"))
+    assert services.reveal_key(licence) == "ABCDE-FGHJK-MNPQR-STUVW"
+    settings.SECRET_KEY = "a-different-instance-secret-" + "x" * 40
+    assert "unreadable" in services.reveal_key(licence)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests.browser.conftest import browser  # noqa: F401  (the fixture, shared)
 from tests.processes import Process, answers, clean_environ, database_url, free_port, wait_until
@@ -67,7 +68,8 @@ def chat_server(transactional_db: None, tmp_path: Path) -> Iterator[Server]:
 
     load_demo()
     _real_password_hashes()
-    extra = {"DATABASE_URL": database_url()}
+    # One instance: the server reads what the test process sealed (licence keys) with its secret.
+    extra = {"DATABASE_URL": database_url(), "SECRET_KEY": settings.SECRET_KEY}
     if os.environ.get("REDIS_URL"):
         extra["REDIS_URL"] = os.environ["REDIS_URL"]
     env = clean_environ(tmp_path / "data", DUKKAN_LOG_FORMAT="console", **extra)

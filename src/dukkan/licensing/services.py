@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -86,7 +87,12 @@ def new_key() -> str:
 
 
 def reveal_key(licence: Licence) -> str:
-    return crypto.unseal(licence.key_sealed, "licence-key").decode("ascii")
+    """The key as the customer types it; a placeholder (never a crash) when it cannot be read."""
+    try:
+        return crypto.unseal(licence.key_sealed, "licence-key").decode("ascii")
+    except (InvalidTag, ValueError):
+        # Sealed under another SECRET_KEY (restored without its secret, or a changed one).
+        return _("(unreadable: the instance's secret key has changed)")
 
 
 def signing_key(store: Store) -> SigningKey:
