@@ -241,5 +241,5 @@ def load(stores: dict[str, Store], people: dict[str, User]) -> None:
 
 
 BANNER = [
-    "Services (gigs): the operator's disputes, payouts and settings are at /en/operator/gigs/.",
+    "Services (gigs): {base_url}/fa/dashboard/afzoonesara/services/ (seller) · the operator's disputes, payouts and settings: {base_url}/en/operator/gigs/",
 ]

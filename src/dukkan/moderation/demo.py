@@ -12,9 +12,9 @@ from dukkan.moderation import services
 from dukkan.moderation.models import ListingReview
 from dukkan.moderation.selectors import settings_row
 
-BANNER = (
-    "Listing review: /en/operator/review/ (operator) · /<lang>/dashboard/<store>/listing-review/"
-)
+BANNER = [
+    "Listing review: {base_url}/en/operator/review/ (operator) · {base_url}/ar/dashboard/alwarraq/listing-review/",
+]
 
 LISTINGS = {
     "ar": [("تصميم شعار سريع", "شعار."), ("ترجمة مقالات", "أترجم مقالاتك من الإنجليزية إلى العربية بدقة وسرعة، مع مراجعة لغوية كاملة ونسخة نهائية جاهزة للنشر على موقعك أو مدونتك.")],

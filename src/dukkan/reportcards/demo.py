@@ -13,9 +13,9 @@ from dukkan.core.models import Store
 from dukkan.reportcards import services
 from dukkan.reportcards.models import BonusRound, ReportCard
 
-BANNER = (
-    "Report cards: /en/operator/report-cards/ (operator) · /<lang>/dashboard/<store>/report-card/"
-)
+BANNER = [
+    "Report cards: {base_url}/en/operator/report-cards/ (operator) · {base_url}/fa/dashboard/afzoonesara/report-card/",
+]
 
 GUIDES = {
     "canned_replies": ("Answer faster with canned replies and an FAQ", "Save your most common answers as canned replies and publish FAQ articles, so buyers get an answer in minutes."),
