@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -11,24 +10,27 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.utils import translation
 
 from dukkan.catalog.services import create_product
 from dukkan.checkout import services as checkout_services
 from dukkan.checkout.models import Order
 from dukkan.marketing import services
 from dukkan.marketing.models import Source, Subscriber
+from tests import processes
 
 
-def free_port(low: int = 20700, high: int = 20800) -> int:
-    """A free port in this app's range (20700-20799)."""
-    for port in range(low, high):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 20700-20799")
+def free_port() -> int:
+    """A free port in this app's range (shifted per CI pass by `tests.processes`)."""
+    return processes.free_port(range(20700, 20800))
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are asserted in English: a page an earlier test opened in Persian leaves its
+    language active in this thread, now that the catalogs translate these strings."""
+    with translation.override("en"):
+        yield
 
 
 @dataclass
