@@ -133,11 +133,8 @@ def _header(message: Message, name: str, problems: list[str]) -> str:
         value = message.get(name)
     except Exception as error:  # a header the policy cannot parse
         problems.append(f"unreadable {name} header: {type(error).__name__}")
-        raw = message.get_all(
-            name,
-            failobj=[],
-        )
-        value = raw[0] if raw else ""
+        # The header as it came, without the policy's parsing (which is what failed).
+        value = next((v for k, v in message.raw_items() if k.lower() == name.lower()), "")
     if value is None:
         return ""
     try:
