@@ -85,20 +85,19 @@ def test_refunds_count_against_spending(shop: Any, world: dict[str, Any]) -> Non
 
 
 def test_expiring_licence_rule(shop: Any, world: dict[str, Any]) -> None:
-    try:
-        from dukkan.licensing import selectors  # noqa: F401
-    except ImportError:
-        pytest.skip("licensing's contacts_with_licences_expiring is not there yet")
-    from unittest import mock
+    from dukkan.licensing import services as licensing
+    from dukkan.licensing.models import Duration
 
-    ali = world["ali"]
-    contact = Order.objects.filter(email="ali@example.com").first().contact  # type: ignore[union-attr]
-    type(ali).objects.filter(pk=ali.pk).update(contact=contact)
-    with mock.patch(
-        "dukkan.licensing.selectors.contacts_with_licences_expiring", return_value={contact.pk}
-    ) as rule:
-        assert _emails(shop, [{"type": "licence_expiring", "days": 14}]) == {"ali"}
-    rule.assert_called_with(shop.pk, 14)
+    x = world["x"]
+    for email, days in (("ali@example.com", 10), ("sara@example.com", 60)):
+        order = Order.objects.get(store=shop, email=email, lines__product=x)
+        policy = licensing.save_policy(shop, x, duration=Duration.TERM, duration_days=days)
+        licensing.issue_licence(policy, order=order)
+        # The list links a subscriber to the contact that bought.
+        subscriber = world[email.split("@")[0]]
+        type(subscriber).objects.filter(pk=subscriber.pk).update(contact=order.contact)
+    assert _emails(shop, [{"type": "licence_expiring", "days": 14}]) == {"ali"}
+    assert _emails(shop, [{"type": "licence_expiring", "days": 90}]) == {"ali", "sara"}
 
 
 @pytest.mark.parametrize(
