@@ -7,7 +7,9 @@ from itertools import count
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from dukkan.i18n import compile_catalogs
 
@@ -22,6 +24,15 @@ def _clean_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: a page an earlier test opened in Arabic or
+    Persian leaves its language active in this thread (the locale middleware never resets it)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
