@@ -1,5 +1,7 @@
-"""The issue's end-to-end in Persian: a buyer orders the standard package and fills in the
-requirements → the seller delivers late → revision → delivery → completion → review."""
+"""The issue's end-to-end in Persian: a seller lists a service → it waits in the review queue →
+the reviewer requests a change → the seller fixes it → approved → a buyer orders the standard
+package and fills in the requirements → the seller delivers late → revision → delivery →
+completion → review."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import DESKTOP, browser, sign_in  # noqa: F401  (the fixture)
 
@@ -23,22 +25,115 @@ def server(transactional_db: None, live_server: Any) -> str:
     return str(live_server.url)
 
 
-def test_persian_service_order_from_package_to_review(
+def _list_service(desk: Page, server: str, shop: Any) -> Any:
+    """The seller creates the service, its packages and a requirement, all in the dashboard."""
+    from dukkan.catalog.models import Product
+
+    desk.goto(f"{server}/fa/dashboard/{shop.slug}/products/new/")
+    desk.select_option("#details select[name=kind]", "service")
+    desk.fill("#details input[name=title]", "نصب و پیکربندی افزونه")
+    desk.fill("#details textarea[name=description]", "نصب افزونه.")
+    desk.select_option("#details select[name=visibility]", "published")
+    desk.fill("#details input[name=price]", "0")
+    desk.click("#details button[type=submit]")
+    desk.wait_for_url("**/products/*/")
+    product = Product.objects.get(store=shop, kind="service")
+    desk.goto(f"{server}/fa/dashboard/{shop.slug}/services/product/{product.pk}/")
+    for tier, title, price, days, revisions in (
+        ("basic", "پایه", "100000", "2", "0"),
+        ("standard", "استاندارد", "250000", "3", "1"),
+    ):
+        box = desk.locator(f"fieldset[data-tier={tier}]")
+        box.locator("input[name$=enabled]").check()
+        box.locator("input[name$=title]").fill(title)
+        box.locator("input[name$=price]").fill(price)
+        box.locator("input[name$=delivery_days]").fill(days)
+        box.locator("input[name$=revisions]").fill(revisions)
+    desk.click("form.packages-editor button[type=submit]")
+    expect(desk.locator(".messages")).to_be_visible()
+    question = desk.locator("form[action$='/questions/']")
+    question.locator("input[name=question]").fill("نشانی سایت شما چیست؟")
+    question.locator("button[type=submit]").click()
+    expect(desk.locator("body")).to_contain_text("نشانی سایت شما چیست؟")
+    return product
+
+
+def test_persian_service_from_listing_review_to_order_and_review(
     server: str,
     browser: Browser,  # noqa: F811
     shop: Any,
-    service: Any,
+    market: Any,
+    make_user: Any,
     tmp_path: Path,
 ) -> None:
     from dukkan.accounts.models import Membership
     from dukkan.gigs.models import GigOrder, GigStatus
+    from dukkan.moderation.models import ListingReview, ModerationSettings
     from dukkan.reviews.models import Review
     from tests.conftest import PASSWORD
 
     SHOTS.mkdir(parents=True, exist_ok=True)
+    ModerationSettings.objects.update_or_create(pk=1, defaults={"review_listings": True})
+    seller = browser.new_context(viewport=DESKTOP, locale="fa")  # type: ignore[arg-type]
+    seller.set_default_timeout(15_000)
+    desk = seller.new_page()
+    owner = Membership.objects.get(store=shop, role="owner").user
+    sign_in(desk, server, "fa", owner.email, PASSWORD)
+    service = _list_service(desk, server, shop)
+
+    # Waiting for review: not public yet.
     buyer = browser.new_context(viewport=DESKTOP, locale="fa")  # type: ignore[arg-type]
     buyer.set_default_timeout(15_000)
     page = buyer.new_page()
+    hidden = page.goto(f"{server}/fa/s/{shop.slug}/p/{service.slug}/")
+    assert hidden is not None
+    assert hidden.status == 404
+
+    reviewer = browser.new_context(viewport=DESKTOP, locale="fa")  # type: ignore[arg-type]
+    reviewer.set_default_timeout(15_000)
+    queue = reviewer.new_page()
+    operator = make_user(is_operator=True)
+    sign_in(queue, server, "fa", operator.email, PASSWORD)
+    queue.goto(f"{server}/fa/operator/review/")
+    item = queue.locator("section.review-item", has_text="نصب و پیکربندی افزونه")
+    queue.screenshot(path=str(SHOTS / "review-queue-fa.png"), full_page=True)
+    item.locator("textarea[name=reasons]").fill(
+        "توضیح خیلی کوتاه است؛ بگویید دقیقاً چه انجام می‌دهید."
+    )
+    item.locator("button[value=request_changes]").click()
+    expect(queue.locator(".messages .success")).to_be_visible()
+
+    # The seller reads the feedback, fixes the description and sends it again.
+    desk.goto(f"{server}/fa/dashboard/{shop.slug}/listing-review/")
+    expect(desk.locator(".feedback").first).to_contain_text("توضیح خیلی کوتاه است")
+    desk.goto(f"{server}/fa/dashboard/{shop.slug}/products/{service.pk}/")
+    desk.fill(
+        "#details textarea[name=description]",
+        "افزونه را روی سایت وردپرس شما نصب و پیکربندی می‌کنم: تنظیمات امنیتی، "
+        "زبان فارسی، سازگاری با قالب و آزمون کامل پیش از تحویل.",
+    )
+    desk.click("#details button[type=submit]")
+    desk.goto(f"{server}/fa/dashboard/{shop.slug}/listing-review/")
+    resend = desk.locator("form[action$='/resubmit/'] button")
+    if resend.count():  # a substantial edit already queued it again
+        resend.first.click()
+    pending = ListingReview.objects.filter(product=service, current=True).get()
+    assert pending.status == "pending"
+
+    queue.goto(f"{server}/fa/operator/review/")
+    item = queue.locator("section.review-item", has_text="نصب و پیکربندی افزونه")
+    item.locator("button[value=approve]").click()  # the checklist is not ticked: refused
+    expect(queue.locator(".messages .error")).to_be_visible()
+    item = queue.locator("section.review-item", has_text="نصب و پیکربندی افزونه")
+    for box in item.locator("fieldset input[type=checkbox]").all():
+        box.check()
+    item.locator("button[value=approve]").click()
+    expect(queue.locator(".messages .success")).to_be_visible()
+    expect(queue.locator("section.review-item", has_text="نصب و پیکربندی افزونه")).to_have_count(0)
+    pending.refresh_from_db()
+    assert pending.status == "approved"
+    reviewer.close()
+
     page.goto(f"{server}/fa/s/{shop.slug}/p/{service.slug}/")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     standard = page.locator("form.package[data-tier=standard]")
@@ -57,15 +152,11 @@ def test_persian_service_order_from_package_to_review(
     expect(page.locator("[data-gig-status]")).to_have_attribute("data-gig-status", "in_progress")
     gig = GigOrder.objects.get(store=shop)
     assert gig.tier == "standard"
+    assert gig.price_minor == 2_500_000  # 250,000 toman in rials
     buyer_url = page.url
 
     # The deadline passes before the seller delivers.
     GigOrder.objects.filter(pk=gig.pk).update(due_at=timezone.now() - timedelta(hours=1))
-    seller = browser.new_context(viewport=DESKTOP, locale="fa")  # type: ignore[arg-type]
-    seller.set_default_timeout(15_000)
-    desk = seller.new_page()
-    owner = Membership.objects.get(store=shop, role="owner").user
-    sign_in(desk, server, "fa", owner.email, PASSWORD)
     order_url = f"{server}/fa/dashboard/{shop.slug}/services/orders/{gig.pk}/"
     desk.goto(order_url)
     desk.click("form.deliver button[type=submit]")  # nothing to deliver: refused, said why

@@ -3,6 +3,7 @@ infringement take-down and restore, review times."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -64,7 +65,16 @@ def test_flow_checks_changes_resubmit_approve(
         services.decide(fresh, "approve", reasons="", checklist={}, by=operator)
     services.decide(fresh, "approve", reasons="", checklist=ALL_TICKED, by=operator)
     assert not selectors.is_held(product.pk)
-    assert selectors.review_times_hours()["count"] == 2
+    assert selectors.review_times()["count"] == 2
+    # Review time is measured from submission to decision: 2 h and 5 h here.
+    for hours, decided in zip(
+        (2, 5), ListingReview.objects.filter(decided_at__isnull=False).order_by("pk"), strict=True
+    ):
+        ListingReview.objects.filter(pk=decided.pk).update(
+            submitted_at=decided.decided_at - timedelta(hours=hours)
+        )
+    times = selectors.review_times()
+    assert (times["p50"], times["p90"]) == (timedelta(hours=2), timedelta(hours=5))
     # A small edit stays public; a reworded title goes back to the queue.
     catalog.update_product(product, price_minor=1100)
     assert not selectors.is_held(product.pk)

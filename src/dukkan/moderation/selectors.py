@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -46,12 +48,12 @@ def reviews_of(store_id: int) -> QuerySet[ListingReview]:
 
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
-    return ordered[index]  # nearest-rank
+    index = max(0, min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1))
+    return ordered[index]  # nearest rank: the smallest value with `share` of them at or below
 
 
-def review_times_hours() -> dict[str, float | int | None]:
-    """p50/p90 hours from submission to the reviewer's decision (nearest rank)."""
+def review_times() -> dict[str, timedelta | int | None]:
+    """p50/p90 time from submission to the reviewer's decision (nearest rank)."""
     rows = ListingReview.objects.filter(kind=Kind.LISTING, decided_at__isnull=False).values_list(
         "submitted_at", "decided_at"
     )
@@ -59,7 +61,7 @@ def review_times_hours() -> dict[str, float | int | None]:
     if not hours:
         return {"p50": None, "p90": None, "count": 0}
     return {
-        "p50": round(_percentile(hours, 0.5), 1),
-        "p90": round(_percentile(hours, 0.9), 1),
+        "p50": timedelta(hours=_percentile(hours, 0.5)),
+        "p90": timedelta(hours=_percentile(hours, 0.9)),
         "count": len(hours),
     }

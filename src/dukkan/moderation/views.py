@@ -58,7 +58,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "queue": _labelled(selectors.queue()),
         "taken_down": taken_down.select_related("product", "store", "reporter"),
-        "times": selectors.review_times_hours(),
+        "times": selectors.review_times(),
         "checklist": list(services.checklist_labels().items()),
     }
     return render(request, "moderation/queue.html", context)

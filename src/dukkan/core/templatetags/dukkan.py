@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import jdatetime
@@ -10,7 +10,7 @@ from babel.core import Locale
 from babel.dates import format_date, format_datetime
 from django import template
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 
 from dukkan.core.money import BABEL_LOCALES, format_decimal_locale, format_money, localize_digits
 
@@ -71,3 +71,26 @@ def money(amount_minor: int, currency: str) -> str:
 def ldigits(value: object) -> str:
     """Text such as a time (09:00) written with the reader's digits."""
     return localize_digits(str(value), (get_language() or "en").split("-")[0])
+
+
+@register.filter
+def duration(value: timedelta | None) -> str:
+    """A duration as people say it: "45 seconds", "12 minutes", "3 hours 5 minutes", "2 days"."""
+    if value is None:
+        return "—"
+    seconds = int(value.total_seconds())
+    if seconds < 60:
+        return ngettext("%(n)s second", "%(n)s seconds", seconds) % {"n": ldigits(seconds)}
+    minutes = seconds // 60
+    if minutes < 60:
+        return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": ldigits(minutes)}
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        text = ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": ldigits(hours)}
+        if minutes:
+            text += " " + ngettext("%(n)s minute", "%(n)s minutes", minutes) % {
+                "n": ldigits(minutes)
+            }
+        return text
+    days = hours // 24
+    return ngettext("%(n)s day", "%(n)s days", days) % {"n": ldigits(days)}

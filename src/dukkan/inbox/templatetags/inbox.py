@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from dukkan.core.models import Store
-from dukkan.core.money import localize_digits
+from dukkan.core.templatetags.dukkan import duration, ldigits
 
 register = template.Library()
 
@@ -24,36 +22,12 @@ STATUS_LABELS = {
 }
 
 
-def _digits(value: int) -> str:
-    return localize_digits(str(value), (get_language() or "en").split("-")[0])
-
-
 @register.filter
 def status_label(value: str) -> str:
     return str(STATUS_LABELS.get(value, value))
 
 
-@register.filter
-def duration(value: timedelta | None) -> str:
-    """A duration as people say it: "45 seconds", "12 minutes", "3 hours 5 minutes", "2 days"."""
-    if value is None:
-        return "—"
-    seconds = int(value.total_seconds())
-    if seconds < 60:
-        return ngettext("%(n)s second", "%(n)s seconds", seconds) % {"n": _digits(seconds)}
-    minutes = seconds // 60
-    if minutes < 60:
-        return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": _digits(minutes)}
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        text = ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": _digits(hours)}
-        if minutes:
-            text += " " + ngettext("%(n)s minute", "%(n)s minutes", minutes) % {
-                "n": _digits(minutes)
-            }
-        return text
-    days = hours // 24
-    return ngettext("%(n)s day", "%(n)s days", days) % {"n": _digits(days)}
+register.filter("duration", duration)
 
 
 @register.simple_tag
@@ -67,4 +41,4 @@ def inbox_waiting(store: Store) -> SafeString:
         return SafeString("")
     if not count:
         return SafeString("")
-    return format_html('<span class="badge hot" data-role="nav-waiting">{}</span>', _digits(count))
+    return format_html('<span class="badge hot" data-role="nav-waiting">{}</span>', ldigits(count))
