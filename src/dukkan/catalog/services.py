@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -82,6 +82,25 @@ def unique_slug(store: Store, base: str, *, exclude_pk: int | None = None) -> st
         number += 1
 
 
+PublishCheck = Callable[[Product], None]
+_publish_checks: list[PublishCheck] = []
+
+
+def register_publish_check(check: PublishCheck) -> None:
+    """Another app's rule for a product about to be listed (e.g. gigs caps a seller's active
+    services by level); the check raises ValidationError to refuse. Registered once, from
+    the app's AppConfig.ready()."""
+    if check not in _publish_checks:
+        _publish_checks.append(check)
+
+
+def run_publish_checks(product: Product) -> None:
+    """Run the registered checks on `product` as it is about to become listed (catalog calls
+    this when a draft is published; listing review when it approves)."""
+    for check in _publish_checks:
+        check(product)
+
+
 def validate_product(product: Product) -> None:
     """The rules a seller can break in the form, each with a message that says what to fix."""
     errors: dict[str, list[str]] = {}
@@ -121,6 +140,8 @@ def _save(product: Product, fields: dict[str, Any]) -> Product:
     from dukkan.moderation import services as moderation
 
     before = moderation.before_save(product)  # what listing review compares the edit with
+    was_listed = product.pk is not None and product.visibility != Visibility.DRAFT
+    was_kind = product.kind
     for name, value in fields.items():
         setattr(product, name, value)
     product.title = (product.title or "").strip()
@@ -137,6 +158,8 @@ def _save(product: Product, fields: dict[str, Any]) -> Product:
     if product.visibility != Visibility.DRAFT and product.published_at is None:
         product.published_at = timezone.now()
     with transaction.atomic():
+        if product.visibility != Visibility.DRAFT and (not was_listed or product.kind != was_kind):
+            run_publish_checks(product)  # inside: a check may lock rows until the save commits
         if product.pk is None:
             product.save()
         else:

@@ -33,6 +33,30 @@ def marketplace_settings() -> MarketplaceSettings:
     return settings
 
 
+def active_service_count(store_id: int, *, exclude_pk: int | None = None) -> int:
+    """The store's services buyers can reach: published or unlisted, not held by review."""
+    from dukkan.catalog.models import Visibility
+    from dukkan.moderation.selectors import without_held
+
+    found = without_held(
+        Product.objects.filter(
+            store_id=store_id,
+            kind=ProductKind.SERVICE,
+            visibility__in=[Visibility.PUBLISHED, Visibility.UNLISTED],
+        )
+    )
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return found.count()
+
+
+def is_service_order(checkout_order_id: int) -> bool:
+    """A checkout order that sells a service package (chosen at checkout, paid or not)."""
+    from dukkan.gigs.models import GigSelection
+
+    return GigSelection.objects.filter(checkout_order_id=checkout_order_id).exists()
+
+
 def is_service(product: Product) -> bool:
     return product.kind == ProductKind.SERVICE
 

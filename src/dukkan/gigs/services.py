@@ -20,14 +20,18 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dukkan.accounts.models import User
-from dukkan.catalog.models import Product, ProductKind
+from dukkan.catalog.models import Product, ProductKind, Visibility
 from dukkan.checkout import services as checkout
 from dukkan.checkout.models import Order
 from dukkan.core.events import publish
 from dukkan.core.models import Store
 from dukkan.gigs import events
+from dukkan.gigs.mail import BUYER as TO_BUYER
+from dukkan.gigs.mail import SELLER as TO_SELLER
+from dukkan.gigs.mail import notify
 from dukkan.gigs.models import (
     Delivery,
     DeliveryFile,
@@ -45,7 +49,12 @@ from dukkan.gigs.models import (
     ServicePackage,
     Tier,
 )
-from dukkan.gigs.selectors import balance, marketplace_settings, platform_balance
+from dukkan.gigs.selectors import (
+    active_service_count,
+    balance,
+    marketplace_settings,
+    platform_balance,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +174,61 @@ def _change(
     return _refresh(order, locked)
 
 
+# --------------------------------------------------------------------- seller terms
+
+
+@dataclass(frozen=True)
+class SellerTerms:
+    """What a seller's level allows: `max_active_services` None means no cap."""
+
+    max_active_services: int | None
+    clearing_days: int
+    level_label: str = ""
+
+
+SellerTermsProvider = Callable[[int], SellerTerms]
+_terms_provider: list[SellerTermsProvider] = []
+
+
+def register_seller_terms(provider: SellerTermsProvider) -> None:
+    """Let another app (report cards' levels) decide each seller's terms; gigs cannot import
+    it (it reads gigs' models), so it registers itself here from its AppConfig.ready()."""
+    _terms_provider[:] = [provider]
+
+
+def seller_terms(store_id: int) -> SellerTerms:
+    """The registered provider's terms, else the marketplace's clearing period and no cap."""
+    if _terms_provider:
+        return _terms_provider[0](store_id)
+    return SellerTerms(max_active_services=None, clearing_days=marketplace_settings().clearing_days)
+
+
+def check_service_cap(product: Product) -> None:
+    """Catalog's publish check: refuse a service that would take the store past the number
+    of active services its level allows. The store row is locked so two publishes at once
+    cannot both take the last place."""
+    if product.kind != ProductKind.SERVICE or product.visibility == Visibility.DRAFT:
+        return
+    terms = seller_terms(product.store_id)
+    cap = terms.max_active_services
+    if cap is None:
+        return
+    Store.objects.select_for_update().filter(pk=product.store_id).first()
+    active = active_service_count(product.store_id, exclude_pk=product.pk)
+    if active >= cap:
+        raise ValidationError(
+            ngettext(
+                "The level “%(level)s” allows at most %(count)s active service, and "
+                "%(active)s are active. Set another service to draft first.",
+                "The level “%(level)s” allows at most %(count)s active services, and "
+                "%(active)s are active. Set another service to draft first.",
+                cap,
+            )
+            % {"level": terms.level_label, "count": cap, "active": active},
+            code="service_cap",
+        )
+
+
 # ---------------------------------------------------------------------------- money
 
 
@@ -204,8 +268,8 @@ def _held_net(order: GigOrder) -> int:
 
 
 def _refund(order: GigOrder, amount_minor: int, *, reason: str, by: User | None) -> None:
-    """Pay `amount_minor` back to the buyer through checkout, and book it on the ledger: the
-    seller's held share shrinks by the refund, less the commission no longer due on it."""
+    """Pay `amount_minor` back to the buyer through checkout, and book it on the ledger (the
+    `OrderRefunded` handler then finds it booked and books nothing)."""
     if amount_minor <= 0:
         return
     if amount_minor > order.price_minor - order.refunded_minor:
@@ -213,31 +277,88 @@ def _refund(order: GigOrder, amount_minor: int, *, reason: str, by: User | None)
             _("A refund can be at most what is left of the order's price."), code="amount"
         )
     checkout.refund(order.checkout_order, amount_minor=amount_minor, reason=reason, by=by)
+    _book_refund(order, amount_minor, note=reason, role=OPERATOR if by else SYSTEM, actor=by)
+
+
+def _book_refund(
+    order: GigOrder, amount_minor: int, *, note: str, role: str, actor: User | None
+) -> None:
+    """Book a refund of the (locked) order: the seller's share shrinks by the refund, less the
+    commission no longer due on it. Before completion the entries are held like the
+    earning; after it the cleared money is owed back at once (available now)."""
     kept = order.price_minor - order.refunded_minor - amount_minor
     new_commission = commission_of(kept, order.commission_bp)
     returned = order.commission_minor - new_commission
-    _entry(order, order.store_id, LedgerKind.REFUND, -amount_minor, order.currency, note=reason)
+    when = timezone.now() if order.status == G.COMPLETED else None
+    cur = order.currency
+    _entry(
+        order, order.store_id, LedgerKind.REFUND, -amount_minor, cur, available_at=when, note=note
+    )
     if returned:
-        _entry(order, order.store_id, LedgerKind.COMMISSION, returned, order.currency)
+        _entry(order, order.store_id, LedgerKind.COMMISSION, returned, cur, available_at=when)
     order.refunded_minor += amount_minor
     order.commission_minor = new_commission
     order.save(update_fields=["refunded_minor", "commission_minor", "updated_at"])
-    record(
-        order,
-        "refund",
-        role=OPERATOR if by else SYSTEM,
-        actor=by,
-        note=reason,
-        data={"amount_minor": amount_minor},
-    )
+    record(order, "refund", role=role, actor=actor, note=note, data={"amount_minor": amount_minor})
 
 
-def _clear(order: GigOrder, now: datetime, settings: MarketplaceSettings) -> None:
-    """Move the order's held net share into the clearing period (a pair of entries)."""
+def book_checkout_refund(checkout_order_id: int) -> int:
+    """Book what checkout refunded on a service order and the gig order does not know yet
+    (a refund made from the store's orders dashboard); returns the amount booked.
+
+    Idempotent: under the gig order's row lock, the checkout order's refunded total is
+    compared with the gig order's, so gigs' own refunds (booked in the same transaction as
+    checkout's) and a repeated event book nothing. A full refund cancels an open order."""
+    from dukkan.checkout.models import Refund
+
+    with transaction.atomic():
+        gig = (
+            GigOrder.objects.select_for_update()
+            .select_related("store")
+            .filter(checkout_order_id=checkout_order_id)
+            .first()
+        )
+        if gig is None:
+            return 0
+        refunded = (
+            Order.objects.filter(pk=checkout_order_id)
+            .values_list("refunded_minor", flat=True)
+            .first()
+            or 0
+        )
+        missing = min(refunded, gig.price_minor) - gig.refunded_minor
+        if missing <= 0:
+            return 0
+        last = Refund.objects.filter(order_id=checkout_order_id).select_related("by").last()
+        actor = last.by if last is not None else None
+        role = OPERATOR if actor is not None and actor.is_operator else SELLER
+        reason = (last.reason if last is not None else "") or _("Refunded from the orders page.")
+        _book_refund(gig, missing, note=reason, role=role, actor=actor)
+        if gig.refunded_minor >= gig.price_minor and gig.status not in (G.COMPLETED, G.CANCELLED):
+            # Nothing is left to pay for: the work stops, and the timeline says why.
+            gig.cancelled_at = timezone.now()
+            gig.cancel_proposed_by = ""
+            transition(
+                gig,
+                G.CANCELLED,
+                action="checkout_refund",
+                role=role,
+                actor=actor,
+                note=_("Refunded in full from the orders page: the service order is cancelled."),
+                data={"refund_minor": missing},
+                fields=["cancelled_at", "cancel_proposed_by"],
+            )
+            notify(gig, "cancelled", to=TO_BUYER)
+    return missing
+
+
+def _clear(order: GigOrder, now: datetime) -> None:
+    """Move the order's held net share into the clearing period (a pair of entries); the
+    period is the seller's level's (see `seller_terms`)."""
     net = _held_net(order)
     if net == 0:
         return
-    available_at = now + timedelta(days=settings.clearing_days)
+    available_at = now + timedelta(days=seller_terms(order.store_id).clearing_days)
     _entry(order, order.store_id, LedgerKind.CLEARING, -net, order.currency)
     _entry(
         order, order.store_id, LedgerKind.CLEARING, net, order.currency, available_at=available_at
@@ -542,6 +663,8 @@ def create_from_paid_order(order_id: int) -> GigOrder | None:
         _open_conversation(gig)
         if not RequirementQuestion.objects.filter(product=gig.product).exists():
             _start(gig, timezone.now(), role=SYSTEM, actor=None)
+        else:
+            notify(gig, "paid", to=TO_BUYER)
     return gig
 
 
@@ -559,6 +682,7 @@ def _start(order: GigOrder, now: datetime, *, role: str, actor: User | None) -> 
         actor=actor,
         fields=["started_at", "due_at"],
     )
+    notify(order, "requirements", to=TO_SELLER)
 
 
 def _check_files(files: Sequence[UploadedFile], settings: MarketplaceSettings) -> None:
@@ -680,6 +804,7 @@ def deliver(
             data={"delivery": delivery.pk, "files": len(files), "late": late},
             fields=fields,
         )
+        notify(locked, "delivered", to=TO_BUYER)
         made.append(delivery)
 
     _change(order, decide)
@@ -706,6 +831,7 @@ def request_revision(
             note=note.strip(),
             fields=["revisions_used"],
         )
+        notify(locked, "revision", to=TO_SELLER)
 
     return _change(order, decide)
 
@@ -732,7 +858,14 @@ def _complete(
         note=note,
         fields=["completed_at", "auto_completed", "cancel_proposed_by"],
     )
-    _clear(locked, now, marketplace_settings())
+    _clear(locked, now)
+    if action == "accept":
+        notify(locked, "accepted", to=TO_SELLER)
+    if action == "dispute_release":
+        notify(locked, "dispute_decided", to=TO_BUYER)
+        notify(locked, "dispute_decided", to=TO_SELLER)
+    else:
+        notify(locked, "completed", to=TO_BUYER)
 
 
 def accept(order: GigOrder, *, by: User | None = None, now: datetime | None = None) -> GigOrder:
@@ -747,46 +880,68 @@ def accept(order: GigOrder, *, by: User | None = None, now: datetime | None = No
     return _change(order, decide)
 
 
+BATCH = 200
+
+
 def auto_complete_due(now: datetime | None = None) -> int:
-    """Complete delivered orders the buyer left unanswered for the marketplace's N days."""
+    """Complete delivered orders the buyer left unanswered for the marketplace's N days.
+
+    A batch of due orders is locked with one query (rows another worker or a buyer holds are
+    skipped and wait for the next run); each is then completed as `accept` would."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=marketplace_settings().auto_complete_days)
     done = 0
-    for pk in GigOrder.objects.filter(
-        status=G.DELIVERED, last_delivered_at__lte=cutoff
-    ).values_list("pk", flat=True)[:1000]:
+    for _round in range(1000 // BATCH):
         with transaction.atomic():
-            locked = GigOrder.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
-            if locked is None or locked.status != G.DELIVERED:
-                continue
-            if locked.last_delivered_at is None or locked.last_delivered_at > cutoff:
-                continue
-            _complete(locked, now, action="auto_complete", role=SYSTEM, actor=None, auto=True)
-            done += 1
+            batch = list(
+                GigOrder.objects.select_for_update(skip_locked=True)
+                .filter(status=G.DELIVERED, last_delivered_at__lte=cutoff)
+                .order_by("pk")[:BATCH]
+            )
+            for locked in batch:
+                _complete(locked, now, action="auto_complete", role=SYSTEM, actor=None, auto=True)
+        done += len(batch)
+        if len(batch) < BATCH:
+            break
     return done
 
 
 def mark_late(now: datetime | None = None) -> int:
-    """Flag open orders whose deadline passed with nothing delivered."""
+    """Flag open orders whose deadline passed with nothing delivered: per batch one locking
+    query, one update and one insert of timeline rows."""
     now = now or timezone.now()
-    late = GigOrder.objects.filter(
-        status=G.IN_PROGRESS, due_at__lt=now, delivered_at__isnull=True, is_late=False
-    )
     count = 0
-    for pk in late.values_list("pk", flat=True)[:1000]:
+    for _round in range(1000 // BATCH):
         with transaction.atomic():
-            locked = GigOrder.objects.select_for_update().get(pk=pk)
-            if locked.is_late or locked.status != G.IN_PROGRESS:
-                continue
-            locked.is_late = True
-            locked.save(update_fields=["is_late", "updated_at"])
-            record(
-                locked,
-                "late",
-                role=SYSTEM,
-                data={"due_at": locked.due_at.isoformat() if locked.due_at else ""},
+            batch = list(
+                GigOrder.objects.select_for_update(skip_locked=True)
+                .filter(
+                    status=G.IN_PROGRESS, due_at__lt=now, delivered_at__isnull=True, is_late=False
+                )
+                .order_by("pk")[:BATCH]
             )
-            count += 1
+            if not batch:
+                break
+            GigOrder.objects.filter(pk__in=[o.pk for o in batch]).update(
+                is_late=True, updated_at=now
+            )
+            GigOrderEvent.objects.bulk_create(
+                [
+                    GigOrderEvent(
+                        store_id=order.store_id,
+                        order=order,
+                        action="late",
+                        actor_role=SYSTEM,
+                        data={"due_at": order.due_at.isoformat() if order.due_at else ""},
+                    )
+                    for order in batch
+                ]
+            )
+            for order in batch:
+                notify(order, "late", to=TO_BUYER)
+        count += len(batch)
+        if len(batch) < BATCH:
+            break
     return count
 
 
@@ -814,6 +969,9 @@ def _cancel(
         data={"refund_minor": refund_minor},
         fields=["cancelled_at", "cancel_proposed_by"],
     )
+    kind = "dispute_decided" if action == "dispute_refund" else "cancelled"
+    notify(locked, kind, to=TO_BUYER)
+    notify(locked, kind, to=TO_SELLER)
 
 
 def propose_cancel(order: GigOrder, *, role: str, reason: str, by: User | None = None) -> GigOrder:
@@ -832,6 +990,7 @@ def propose_cancel(order: GigOrder, *, role: str, reason: str, by: User | None =
         locked.cancel_reason = reason.strip()[:MAX_MESSAGE]
         locked.save(update_fields=["cancel_proposed_by", "cancel_reason", "updated_at"])
         record(locked, "cancel_proposed", role=role, actor=by, note=locked.cancel_reason)
+        notify(locked, "cancel_proposed", to=TO_SELLER if role == BUYER else TO_BUYER)
 
     return _change(order, decide)
 
@@ -919,6 +1078,7 @@ def open_dispute(order: GigOrder, *, role: str, reason: str, by: User | None = N
             note=locked.dispute_reason,
             fields=["dispute_reason", "cancel_proposed_by"],
         )
+        notify(locked, "dispute_opened", to=TO_SELLER if role == BUYER else TO_BUYER)
 
     return _change(order, decide)
 

@@ -24,3 +24,11 @@ def auto_complete_orders() -> int:
     from dukkan.gigs.services import auto_complete_due
 
     return auto_complete_due(timezone.now())
+
+
+@task()
+def send_gig_notice(gig_order_id: int, kind: str, to: str) -> int:
+    """A status email of a service order (see `gigs.mail`)."""
+    from dukkan.gigs.mail import send
+
+    return send(gig_order_id, kind, to)

@@ -154,6 +154,10 @@ def decide(
         locked = ListingReview.objects.select_for_update().get(pk=review.pk)
         if locked.status != ReviewStatus.PENDING or locked.kind != Kind.LISTING:
             raise ValidationError(_("This review has already been decided."))
+        if action == "approve":  # approving lists it: the same rules as publishing a draft
+            from dukkan.catalog.services import run_publish_checks
+
+            run_publish_checks(Product.objects.select_related("store").get(pk=locked.product_id))
         locked.status = targets[action]
         locked.reasons = reasons.strip()
         locked.checklist = {item: bool(checklist.get(item)) for item in CHECKLIST}

@@ -47,3 +47,13 @@ def gig_order_link(order: Order) -> SafeString:
     if gig is None:
         return mark_safe("")
     return mark_safe(render_to_string("gigs/_checkout_link.html", {"gig": gig}))
+
+
+@register.simple_tag
+def gig_paid_note(order: Order) -> SafeString:
+    """On the checkout's page of a paid order: what happens next for a service ("" for other
+    orders, whose page says their files are ready)."""
+    if not selectors.is_service_order(order.pk):
+        return mark_safe("")
+    gig = GigOrder.objects.select_related("store").filter(checkout_order_id=order.pk).first()
+    return mark_safe(render_to_string("gigs/_checkout_paid.html", {"order": order, "gig": gig}))
