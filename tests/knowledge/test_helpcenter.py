@@ -214,3 +214,26 @@ def test_rtl_in_persian_and_ltr_in_english(
     assert '<html lang="en" dir="ltr">' in en
     assert "نصب افزونه" not in en
     assert Article.objects.filter(store=store).count() == 1
+
+
+def test_topic_article_counts_use_the_readers_digits(
+    client: Client, make_store: Callable[..., Any]
+) -> None:
+    persian = make_store(default_language="fa")
+    category = services.save_category(persian, name="پرداخت", language="fa")
+    for n in range(4):
+        services.create_article(
+            persian, title=f"مقالهٔ {n}", body="متن", language="fa", category=category
+        )
+    with translation.override("fa"):
+        html = client.get(page("home", persian, "fa")).content.decode()
+        expected = translation.ngettext("%(n)s article", "%(n)s articles", 4) % {"n": "۴"}
+    assert expected in html
+    assert "۴" in expected
+    english = make_store(default_language="en")
+    topic = services.save_category(english, name="Payments", language="en")
+    for n in range(4):
+        services.create_article(
+            english, title=f"Article {n}", language="en", body="x", category=topic
+        )
+    assert "4 articles" in client.get(page("home", english, "en")).content.decode()
