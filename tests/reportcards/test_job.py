@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from dukkan.catalog.models import Product
@@ -241,3 +241,62 @@ def test_pricing_quartiles(make_store: Any) -> None:
     assert (basic["q1"], basic["median"], basic["q3"]) == (2000, 3000, 4000)
     assert basic["mine"] == 1500
     assert basic["position"] == "low"
+
+
+def _crashed(stores: int, make_store: Any, minutes_ago: int) -> list[Any]:
+    """Stores whose cards of PERIOD a worker claimed `minutes_ago` and then died."""
+    made = [make_store() for _ in range(stores)]
+    then = timezone.now() - timedelta(minutes=minutes_ago)
+    assert len(services.claim(PERIOD, 60, then)) >= stores
+    return made
+
+
+def test_cards_of_a_crashed_worker_are_taken_over_after_the_lease(make_store: Any) -> None:
+    stores = _crashed(3, make_store, minutes_ago=5)
+    # Claimed 5 minutes ago: that worker may still be computing; nothing is taken.
+    assert services.run_report_cards(PERIOD, email=False).claimed == 0
+    assert ReportCard.objects.filter(period=PERIOD, status="claimed").count() >= 3
+    stale = timezone.now() - services.CLAIM_LEASE - timedelta(minutes=1)
+    ReportCard.objects.filter(period=PERIOD).update(claimed_at=stale)
+    result = services.run_report_cards(PERIOD, email=False)
+    assert result.claimed == ReportCard.objects.filter(period=PERIOD).count()
+    assert not ReportCard.objects.filter(period=PERIOD, status="claimed").exists()
+    assert ReportCard.objects.filter(store__in=stores, status="done").count() == 3
+    assert services.run_report_cards(PERIOD, email=False).claimed == 0
+    assert len(mail.outbox) == 0
+
+
+def test_a_worker_whose_cards_were_taken_over_writes_nothing(make_store: Any) -> None:
+    store = make_store()
+    stale = timezone.now() - services.CLAIM_LEASE - timedelta(minutes=1)
+    services.claim(PERIOD, 60, stale)
+    # Another worker took the card over (its token is newer) while the slow one computed.
+    assert services.reclaim(PERIOD, timezone.now()) == [store.pk]
+    assert services.reclaim(PERIOD, timezone.now()) == []
+    assert services.run_report_cards(PERIOD, email=False).claimed == 0
+    assert ReportCard.objects.get(store=store, period=PERIOD).status == "claimed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_take_over_crashed_cards_once(make_store: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent claims need PostgreSQL (SQLite serialises writers)")
+    _crashed(20, make_store, minutes_ago=31 + int(services.CLAIM_LEASE.total_seconds() // 60))
+    total = ReportCard.objects.filter(period=PERIOD).count()
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            results.append(services.run_report_cards(PERIOD, email=False).claimed)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(results) == total
+    assert ReportCard.objects.filter(period=PERIOD, status="done").count() == total

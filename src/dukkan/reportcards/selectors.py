@@ -8,12 +8,13 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Avg
-from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dukkan.catalog.models import Product
-from dukkan.gigs.models import TIER_ORDER, ServicePackage
+from dukkan.gigs.models import TIER_ORDER, ServicePackage, Tier
 from dukkan.reportcards.models import (
+    BonusAward,
     Level,
     LevelThreshold,
     ReportCard,
@@ -64,28 +65,57 @@ def _fmt(code: str, value: Any) -> str:
         return "—"
     if (code.endswith("_rate") and code != "conversations_per_sale") or code == "completion_rate":
         return f"{round(float(value) * 100)}%"
-    return str(value)
+    return str(round(value, 2)) if isinstance(value, float) else str(value)
 
 
-def guide_url(code: str) -> str:
+def guide_urls(codes: list[str], language: str) -> dict[str, str]:
+    """Each suggestion's guide in the operator's knowledge base, in `language` when the guide
+    has that translation, else in English, else in any language it has; "" when none."""
+    from dukkan.knowledge.models import Article
+    from dukkan.knowledge.selectors import article_url
     from dukkan.reportcards.services import GUIDE_SLUGS
 
-    conf = ReportCardSettings.objects.filter(pk=1).select_related("guides_store").first()
-    if conf is None or conf.guides_store is None:
-        return ""
-    try:
-        return reverse(
-            "knowledge_helpcenter:article",
-            kwargs={"store_slug": conf.guides_store.slug, "article_slug": GUIDE_SLUGS[code]},
+    conf = ReportCardSettings.objects.filter(pk=1).first()
+    slugs = {GUIDE_SLUGS[c]: c for c in codes if c in GUIDE_SLUGS}
+    if conf is None or conf.guides_store_id is None or not slugs:
+        return dict.fromkeys(codes, "")
+    groups = dict(
+        Article.objects.filter(store_id=conf.guides_store_id, slug__in=slugs).values_list(
+            "translation_group", "slug"
         )
-    except (NoReverseMatch, KeyError):
-        return ""
+    )
+    versions: dict[str, dict[str, Article]] = defaultdict(dict)
+    published = Article.objects.filter(
+        store_id=conf.guides_store_id, translation_group__in=groups, status="published"
+    ).select_related("store")
+    for version in published:
+        versions[slugs[groups[version.translation_group]]][version.language] = version
+    found: dict[str, str] = {}
+    for code in codes:
+        by_language = versions.get(code, {})
+        article: Article | None = (
+            by_language.get(language)
+            or by_language.get("en")
+            or next(iter(by_language.values()), None)
+        )
+        found[code] = article_url(article) if article is not None else ""
+    return found
+
+
+def guide_url(code: str, language: str | None = None) -> str:
+    return guide_urls([code], language or _active_language())[code]
+
+
+def _active_language() -> str:
+    return (get_language() or "en").split("-")[0]
 
 
 def card_view(card: ReportCard) -> dict[str, Any]:
     """The card in the active language: labelled figures and suggestions with guide links."""
     labels, texts = metric_labels(), suggestion_texts()
     levels = dict(Level.choices)
+    # The guides in the reader's language (the store's, in the card's email).
+    urls = guide_urls(list(card.suggestions), _active_language())
 
     def line(item: dict[str, Any]) -> dict[str, Any]:
         code = item["code"]
@@ -120,7 +150,7 @@ def card_view(card: ReportCard) -> dict[str, Any]:
         "positives": [line(i) for i in card.positives],
         "negatives": [line(i) for i in card.negatives],
         "suggestions": [
-            {"text": texts.get(code, code), "url": guide_url(code)} for code in card.suggestions
+            {"text": texts.get(code, code), "url": urls[code]} for code in card.suggestions
         ],
         "level": levels.get(card.level, ""),
         "previous_level": levels.get(card.previous_level, ""),
@@ -173,30 +203,59 @@ def quartiles(values: list[int]) -> tuple[float, float, float]:
     return q1, q2, q3
 
 
-def pricing_guidance(store_id: int, category: str = "service") -> dict[str, Any]:
+def _position(own: float | None, q1: float, q3: float) -> str | None:
+    if own is None:
+        return None
+    return "low" if own < q1 else "high" if own > q3 else "middle"
+
+
+def pricing_guidance(
+    store_id: int, category: str = "service", currency: str | None = None
+) -> dict[str, Any]:
     """Price quartiles of published services per package tier, this seller's median per
-    tier, and the average rating of services by price quartile (standard, else any tier)."""
+    tier, and the average rating of services by price quartile.
+
+    Only services priced in one currency (the seller's store's, unless given) are compared:
+    quartiles of mixed currencies would mean nothing. Amounts are whole minor units.
+    """
+    from dukkan.core.models import Store
+
+    if currency is None:
+        currency = Store.objects.filter(pk=store_id).values_list("currency", flat=True).first()
     rows = list(
         ServicePackage.objects.filter(
-            product__visibility="published", product__kind=category
+            product__visibility="published", product__kind=category, currency=currency
         ).values_list("store_id", "product_id", "tier", "price_minor")
     )
-    by_tier: dict[str, list[int]] = defaultdict(list)
+    # The seller's own prices count even while a service waits in review (not yet published).
     mine: dict[str, list[int]] = defaultdict(list)
-    for sid, _pid, tier, price in rows:
+    for tier, price in ServicePackage.objects.filter(
+        store_id=store_id, product__kind=category, currency=currency
+    ).values_list("tier", "price_minor"):
+        mine[tier].append(price)
+    by_tier: dict[str, list[int]] = defaultdict(list)
+    for _sid, _pid, tier, price in rows:
         by_tier[tier].append(price)
-        if sid == store_id:
-            mine[tier].append(price)
+    tier_labels = dict(Tier.choices)
     tiers = []
     for tier in sorted(by_tier, key=lambda t: TIER_ORDER.get(t, 9)):
         q1, q2, q3 = quartiles(by_tier[tier])
-        own = statistics.median(mine[tier]) if mine.get(tier) else None
-        position = None
-        if own is not None:
-            position = "low" if own < q1 else "high" if own > q3 else "middle"
-        tiers.append({"tier": tier, "count": len(by_tier[tier]), "q1": q1, "median": q2,
-                      "q3": q3, "mine": own, "position": position})  # fmt: skip
-    # Rating by price quartile: each service's lowest package price against its rating.
+        own = round(statistics.median(mine[tier])) if mine.get(tier) else None
+        tiers.append({"tier": tier, "label": str(tier_labels.get(tier, tier)),
+                      "count": len(by_tier[tier]), "q1": round(q1), "median": round(q2),
+                      "q3": round(q3), "mine": own, "position": _position(own, q1, q3)})  # fmt: skip
+    return {
+        "currency": currency,
+        "category": category,
+        "tiers": tiers,
+        **_rating_by_price(rows),
+    }
+
+
+def _rating_by_price(rows: list[tuple[int, int, str, int]]) -> dict[str, Any]:
+    """Each service's lowest package price against its average rating, by price quartile;
+    `higher_rated` says whether the upper half of prices is rated higher than the lower half
+    (None when either half has no rated service)."""
     product_price: dict[int, int] = {}
     for _sid, pid, _tier, price in rows:
         product_price[pid] = min(price, product_price.get(pid, price))
@@ -207,6 +266,7 @@ def pricing_guidance(store_id: int, category: str = "service") -> dict[str, Any]
         .values_list("product_id", "r")
     )
     by_quartile: list[dict[str, Any]] = []
+    higher_rated: bool | None = None
     if product_price:
         q1, q2, q3 = quartiles(list(product_price.values()))
         buckets: dict[int, list[float]] = defaultdict(list)
@@ -214,14 +274,34 @@ def pricing_guidance(store_id: int, category: str = "service") -> dict[str, Any]
             if pid in ratings:
                 index = 0 if price <= q1 else 1 if price <= q2 else 2 if price <= q3 else 3
                 buckets[index].append(float(ratings[pid]))
+        bounds = [(None, round(q1)), (round(q1), round(q2)), (round(q2), round(q3)),
+                  (round(q3), None)]  # fmt: skip
         for index in range(4):
             values = buckets.get(index, [])
+            above, upto = bounds[index]
+            if above is not None and upto is not None and above >= upto and not values:
+                continue  # an empty range (few distinct prices): no row
             by_quartile.append({
-                "quartile": index + 1,
+                "quartile": index + 1, "above": bounds[index][0], "upto": bounds[index][1],
                 "rating": round(statistics.mean(values), 2) if values else None,
                 "services": len(values),
             })  # fmt: skip
-    return {"tiers": tiers, "rating_by_quartile": by_quartile, "services": len(product_price)}
+        lower = buckets.get(0, []) + buckets.get(1, [])
+        upper = buckets.get(2, []) + buckets.get(3, [])
+        if lower and upper:
+            higher_rated = statistics.mean(upper) > statistics.mean(lower)
+    return {
+        "rating_by_quartile": by_quartile,
+        "higher_rated": higher_rated,
+        "services": len(product_price),
+    }
+
+
+def bonus_awards(store_id: int, limit: int = 5) -> list[BonusAward]:
+    """The seller's latest bonuses, each with the message that says why."""
+    return list(
+        BonusAward.objects.filter(store_id=store_id).select_related("round").order_by("-pk")[:limit]
+    )
 
 
 def published_service_count(store_id: int) -> int:

@@ -28,6 +28,7 @@ from dukkan.answers.models import Deflection
 from dukkan.catalog.models import Product
 from dukkan.checkout.models import Order
 from dukkan.core.models import Store
+from dukkan.core.money import format_decimal_locale, format_money, validate_currency
 from dukkan.gigs import services as gig_services
 from dukkan.gigs.models import GigOrder, ServicePackage
 from dukkan.gigs.selectors import platform_balance
@@ -239,15 +240,20 @@ def categories() -> dict[int, str]:
     return found
 
 
-def store_median_prices() -> dict[int, float]:
-    """Each seller's median package price over its published services."""
-    prices: dict[int, list[int]] = defaultdict(list)
+def store_median_prices() -> dict[int, tuple[str, float]]:
+    """Each seller's currency and median package price over its published services (in the
+    currency most of its packages use: a price is only compared within one currency)."""
+    prices: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     rows = ServicePackage.objects.filter(product__visibility="published").values_list(
-        "store_id", "price_minor"
+        "store_id", "currency", "price_minor"
     )
-    for store_id, price in rows.iterator(chunk_size=5000):
-        prices[store_id].append(price)
-    return {k: float(statistics.median(v)) for k, v in prices.items()}
+    for store_id, currency, price in rows.iterator(chunk_size=5000):
+        prices[store_id][currency].append(price)
+    found: dict[int, tuple[str, float]] = {}
+    for store_id, by_currency in prices.items():
+        currency, values = max(by_currency.items(), key=lambda item: len(item[1]))
+        found[store_id] = (currency, float(statistics.median(values)))
+    return found
 
 
 # --------------------------------------------------------------------------- judging
@@ -285,6 +291,29 @@ GUIDE_SLUGS: dict[str, str] = {
     "faq": "guide-faq",
     "pricing_guidance": "guide-pricing",
 }
+
+
+def ensure_guides(store: Store) -> int:
+    """Create the sellers' guides missing from `store`'s knowledge base, each language
+    linked as a translation of the others; the number of articles created."""
+    from dukkan.knowledge import services as knowledge
+    from dukkan.knowledge.models import Article
+    from dukkan.reportcards.guides import GUIDES
+
+    created = 0
+    for code, texts in GUIDES.items():
+        slug = GUIDE_SLUGS[code]
+        existing = {a.language: a for a in Article.objects.filter(store=store, slug=slug)}
+        base = existing.get("en") or next(iter(existing.values()), None)
+        for language, (title, body) in texts.items():
+            if language in existing:
+                continue
+            made = knowledge.create_article(
+                store, title=title, body=body, language=language, slug=slug, translation_of=base
+            )
+            base = base or made
+            created += 1
+    return created
 
 
 def judge(
@@ -352,15 +381,21 @@ def evaluate_level(
 # --------------------------------------------------------------------------- the job
 
 
-def claim(period: date, window_days: int) -> list[int]:
+# A claimed card not finished within this long belongs to a worker that crashed (a run for
+# 10,000 sellers takes about two minutes): the next run takes it over.
+CLAIM_LEASE = timedelta(minutes=30)
+
+
+def claim(period: date, window_days: int, now: datetime | None = None) -> list[int]:
     """Insert this period's card rows; the ids of the stores this caller claimed.
 
     ON CONFLICT DO NOTHING makes the insert the lock: a second worker inserting at the same
-    time gets back only rows nobody had, so every (store, period) is computed once.
+    time gets back only rows nobody had, so every (store, period) is computed once. The
+    row's `claimed_at` is the claim's token (see `run_report_cards`).
     """
     table = ReportCard._meta.db_table
     store_table = Store._meta.db_table
-    now = timezone.now()
+    now = now or timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
             f"""INSERT INTO {table} (store_id, period, status, window_days, language, category,
@@ -370,9 +405,38 @@ def claim(period: date, window_days: int) -> list[int]:
                        '', '', '[]', %s, %s
                 FROM {store_table} WHERE is_active = %s
                 ON CONFLICT (store_id, period) DO NOTHING RETURNING store_id""",
-            [period, CardStatus.CLAIMED, window_days, False, now, True],
+            # Adapted as the ORM adapts it, so `claimed_at=token` finds these rows (SQLite
+            # stores datetimes as text).
+            [
+                period,
+                CardStatus.CLAIMED,
+                window_days,
+                False,
+                connection.ops.adapt_datetimefield_value(now),
+                True,
+            ],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def reclaim(period: date, now: datetime, lease: timedelta = CLAIM_LEASE) -> list[int]:
+    """Take over this period's cards claimed before `now - lease` and never finished; the
+    ids of the stores taken.
+
+    The UPDATE is the lock: two workers updating the same stale row at once are serialised
+    on it, and the second re-reads it, finds `claimed_at` fresh and skips it. Setting
+    `claimed_at` to this worker's `now` marks the rows as this worker's.
+    """
+    taken = ReportCard.objects.filter(
+        period=period, status=CardStatus.CLAIMED, claimed_at__lt=now - lease
+    ).update(claimed_at=now)
+    if not taken:
+        return []
+    return list(
+        ReportCard.objects.filter(
+            period=period, status=CardStatus.CLAIMED, claimed_at=now
+        ).values_list("store_id", flat=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -386,12 +450,14 @@ class RunResult:
 def run_report_cards(period: date, *, email: bool = True) -> RunResult:
     """Compute the report cards of `period` for the stores this worker claims."""
     conf = settings_row()
-    claimed = claim(period, conf.window_days)
+    token = timezone.now()
+    claimed = claim(period, conf.window_days, token)
+    claimed += [i for i in reclaim(period, token) if i not in set(claimed)]
     if not claimed:
         return RunResult(period, 0, 0, 0)
     figures = compute_figures(period, conf.window_days)
     category_of = categories()
-    prices = store_median_prices()
+    prices: dict[int, tuple[str, float | None]] = {**store_median_prices()}
     by_category: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for store_id, f in figures.items():
         cat = category_of.get(store_id, "product")
@@ -402,25 +468,25 @@ def run_report_cards(period: date, *, email: bool = True) -> RunResult:
         cat: {code: round(statistics.median(v), 4) for code, v in codes.items()}
         for cat, codes in by_category.items()
     }
-    price_medians: dict[str, float] = {}
-    price_lists: dict[str, list[float]] = defaultdict(list)
-    for store_id, price in prices.items():
-        price_lists[category_of.get(store_id, "service")].append(price)
-    price_medians = {cat: statistics.median(v) for cat, v in price_lists.items()}
+    # Price medians per category and currency: rials and riyals are not compared.
+    price_lists: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for store_id, (currency, price) in prices.items():
+        if price is not None:
+            price_lists[(category_of.get(store_id, "service"), currency)].append(price)
+    price_medians = {key: statistics.median(v) for key, v in price_lists.items()}
     table = thresholds()
     current = dict(StoreLevel.objects.filter(store_id__in=claimed).values_list("store_id", "level"))
     cards = {c.store_id: c for c in ReportCard.objects.filter(period=period, store_id__in=claimed)}
     now = timezone.now()
-    promoted = demoted = 0
-    levels: list[StoreLevel] = []
+    levels: dict[int, StoreLevel] = {}
+    changes: dict[int, int] = {}  # store → +1 promoted, -1 demoted
     empty: dict[str, Any] = {}
     for store_id in claimed:
         card = cards[store_id]
         f = figures.get(store_id) or compute_empty()
         cat = category_of.get(store_id, "product")
-        pos, neg, sug = judge(
-            f, medians.get(cat, empty), prices.get(store_id), price_medians.get(cat)
-        )
+        currency, price = prices.get(store_id, ("", None))
+        pos, neg, sug = judge(f, medians.get(cat, empty), price, price_medians.get((cat, currency)))
         level, missing = evaluate_level(f, table)
         before = current.get(store_id, Level.NEW)
         card.category, card.metrics, card.medians = cat, f, medians.get(cat, empty)
@@ -429,11 +495,21 @@ def run_report_cards(period: date, *, email: bool = True) -> RunResult:
         if level != before:
             failed = evaluate_failures(f, table[before]) if _rank(level) < _rank(before) else []
             card.level_reasons = failed or missing
-            promoted += _rank(level) > _rank(before)
-            demoted += _rank(level) < _rank(before)
-            levels.append(StoreLevel(store_id=store_id, level=level, since=period))
+            changes[store_id] = 1 if _rank(level) > _rank(before) else -1
+            levels[store_id] = StoreLevel(store_id=store_id, level=level, since=period)
         card.status, card.computed_at = CardStatus.DONE, now
     with transaction.atomic():
+        # Only the cards still claimed with this run's token are written: a card this run
+        # took too long over may have been taken over (and finished) by another worker.
+        mine = set(
+            ReportCard.objects.select_for_update()
+            .filter(
+                period=period, store_id__in=claimed, status=CardStatus.CLAIMED, claimed_at=token
+            )
+            .values_list("store_id", flat=True)
+        )
+        cards = {k: v for k, v in cards.items() if k in mine}
+        changed = [row for k, row in levels.items() if k in mine]
         ReportCard.objects.bulk_update(
             cards.values(),
             ["category", "metrics", "medians", "positives", "negatives", "suggestions", "level",
@@ -441,7 +517,7 @@ def run_report_cards(period: date, *, email: bool = True) -> RunResult:
             batch_size=500,
         )  # fmt: skip
         StoreLevel.objects.bulk_create(
-            levels,
+            changed,
             update_conflicts=True,
             unique_fields=["store"],
             update_fields=["level", "since"],
@@ -449,11 +525,13 @@ def run_report_cards(period: date, *, email: bool = True) -> RunResult:
         )
     from dukkan.reportcards.selectors import level_cache_key
 
-    cache.delete_many([level_cache_key(row.store_id) for row in levels])
+    cache.delete_many([level_cache_key(row.store_id) for row in changed])
     if email:
         for card in cards.values():
             send_card_email(card)
-    return RunResult(period, len(claimed), promoted, demoted)
+    promoted = sum(1 for k in mine if changes.get(k) == 1)
+    demoted = sum(1 for k in mine if changes.get(k) == -1)
+    return RunResult(period, len(cards), promoted, demoted)
 
 
 def compute_empty() -> dict[str, Any]:
@@ -515,6 +593,10 @@ def bonus_score(f: dict[str, Any]) -> float:
     )
 
 
+def _language() -> str:
+    return (translation.get_language() or "en").split("-")[0]
+
+
 def create_bonus_round(
     *, name: str, period: date, currency: str, pool_minor: int, winners: int, by: User | None
 ) -> BonusRound:
@@ -532,11 +614,15 @@ def create_bonus_round(
             _("This year's bonus rounds (%(count)s) have all been held.")
             % {"count": conf.bonus_rounds_per_year}
         )
+    validate_currency(currency)
     available = platform_balance(currency)
     if pool_minor > available:
         raise ValidationError(
             _("The pool (%(pool)s) is larger than the platform's balance (%(balance)s).")
-            % {"pool": pool_minor, "balance": available}
+            % {
+                "pool": format_money(pool_minor, currency, _language()),
+                "balance": format_money(max(available, 0), currency, _language()),
+            }
         )
     cards = list(
         ReportCard.objects.filter(
@@ -561,7 +647,11 @@ def create_bonus_round(
                 message = _(
                     "%(round)s: you ranked %(rank)s with a score of %(score)s out of 100 "
                     "(rating 40, on-time delivery 30, completion 20, completed orders 10)."
-                ) % {"round": bonus_round.name, "rank": rank, "score": score}
+                ) % {
+                    "round": bonus_round.name,
+                    "rank": format_decimal_locale(rank, card.store.default_language),
+                    "score": format_decimal_locale(score, card.store.default_language),
+                }
             entry = gig_services.record_bonus(card.store, amount, currency, message, by)
             BonusAward.objects.create(
                 store=card.store, round=bonus_round, score=score, rank=rank,

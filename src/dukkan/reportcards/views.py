@@ -27,7 +27,7 @@ def my_card(request: HttpRequest) -> HttpResponse:
         "store": store,
         "view": selectors.card_view(card) if card else None,
         "benefits": selectors.level_benefits(store.pk),
-        "pricing": selectors.pricing_guidance(store.pk),
+        "awards": selectors.bonus_awards(store.pk),
     }
     return render(request, "reportcards/card.html", context)
 
