@@ -93,6 +93,21 @@ def test_a_refund_from_the_orders_page_is_booked_once(
     assert platform_balance("IRR") == 0
 
 
+def test_a_refund_whose_event_was_lost_is_booked_by_the_hourly_sweep(
+    paid_gig: Callable[..., GigOrder], shop: Any
+) -> None:
+    gig = _start(paid_gig())
+    # Refunded in checkout, but its after-commit handlers never ran (here: never captured).
+    checkout.refund(Order.objects.get(pk=gig.checkout_order_id), amount_minor=700_000)
+    gig.refresh_from_db()
+    assert gig.refunded_minor == 0
+    assert services.sync_checkout_refunds() == 700_000
+    assert services.sync_checkout_refunds() == 0
+    gig.refresh_from_db()
+    assert gig.refunded_minor == 700_000
+    assert _ledger(gig, LedgerKind.REFUND) == [-700_000]
+
+
 def test_a_dispute_refund_is_booked_once(
     paid_gig: Callable[..., GigOrder],
     make_user: Callable[..., Any],

@@ -4,12 +4,14 @@ clear. Report cards register the levels at start-up; these tests go through them
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 from django.utils import timezone, translation
 
 from dukkan.catalog import services as catalog
@@ -99,3 +101,33 @@ def test_earnings_clear_after_the_levels_days(paid_gig: Callable[..., GigOrder])
     )
     assert cleared.available_at == done + timedelta(days=2)
     assert services.seller_terms(gig.store_id).clearing_days == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_publishes_never_pass_the_cap(make_store: Callable[..., Any]) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite lets one writer in at a time, so no race can happen there; runs in CI's PostgreSQL pass"
+        )
+    _new_seller_terms(max_active_services=3)
+    store = make_store()
+    drafts = [catalog.create_product(store, title=f"S{i}", kind="service") for i in range(8)]
+    barrier = threading.Barrier(len(drafts))
+    refused: list[str] = []
+
+    def publish(product: Product) -> None:
+        try:
+            barrier.wait(timeout=60)
+            catalog.update_product(product, visibility="published")
+        except ValidationError as error:
+            refused.append(str(error.code))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=publish, args=(p,)) for p in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Product.objects.filter(store=store, visibility="published").count() == 3
+    assert refused == ["service_cap"] * 5

@@ -352,6 +352,17 @@ def book_checkout_refund(checkout_order_id: int) -> int:
     return missing
 
 
+def sync_checkout_refunds() -> int:
+    """Book checkout refunds the gig ledger missed (the in-process `OrderRefunded` handler
+    runs after checkout's commit; a crash in between would lose it). Hourly; idempotent."""
+    from django.db.models import F
+
+    missed = GigOrder.objects.filter(
+        checkout_order__refunded_minor__gt=F("refunded_minor")
+    ).values_list("checkout_order_id", flat=True)[:1000]
+    return sum(book_checkout_refund(order_id) for order_id in missed)
+
+
 def _clear(order: GigOrder, now: datetime) -> None:
     """Move the order's held net share into the clearing period (a pair of entries); the
     period is the seller's level's (see `seller_terms`)."""

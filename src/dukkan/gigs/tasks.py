@@ -1,4 +1,5 @@
-"""Periodic jobs of the gigs app: late orders are marked, unanswered deliveries complete."""
+"""Periodic jobs of the gigs app: late orders are marked, unanswered deliveries complete,
+checkout refunds the ledger missed are booked; and the status emails."""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ def auto_complete_orders() -> int:
     from dukkan.gigs.services import auto_complete_due
 
     return auto_complete_due(timezone.now())
+
+
+@periodic("23 * * * *", name="gigs.sync_refunds", catch_up=timedelta(hours=6))
+@task()
+def sync_refunds() -> int:
+    from dukkan.gigs.services import sync_checkout_refunds
+
+    return sync_checkout_refunds()
 
 
 @task()
