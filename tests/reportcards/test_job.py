@@ -17,9 +17,10 @@ from django.utils.translation import gettext
 
 from dukkan.catalog.models import Product
 from dukkan.checkout.models import Order
+from dukkan.core.money import format_money
 from dukkan.gigs.models import GigOrder, LedgerEntry, ServicePackage
 from dukkan.reportcards import selectors, services
-from dukkan.reportcards.models import Level, ReportCard, StoreLevel
+from dukkan.reportcards.models import BonusAward, BonusRound, Level, ReportCard, StoreLevel
 from dukkan.reviews.models import Review
 from dukkan.support.models import Conversation, Visitor
 
@@ -220,6 +221,14 @@ def test_bonus_pool_larger_than_platform_balance_is_refused(month: dict[str, Any
             name="Spring", period=PERIOD, currency=b.currency, pool_minor=3001, winners=2, by=None
         )
     assert not LedgerEntry.objects.filter(kind="bonus").exists()
+    assert not BonusRound.objects.exists()
+    assert not BonusAward.objects.exists()
+    # The refusal names both amounts as money, not minor units.
+    with pytest.raises(ValidationError) as refused:
+        services.create_bonus_round(
+            name="Spring", period=PERIOD, currency=b.currency, pool_minor=3001, winners=2, by=None
+        )
+    assert format_money(3000, b.currency, "en") in refused.value.messages[0]
     bonus = services.create_bonus_round(
         name="Spring", period=PERIOD, currency=b.currency, pool_minor=3000, winners=1, by=None
     )
