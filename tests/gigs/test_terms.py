@@ -64,6 +64,29 @@ def test_a_service_past_the_level_cap_is_refused_and_nothing_is_written(
     assert draft.visibility == "published"
 
 
+def test_the_seller_sees_the_cap_on_the_product_form_in_persian(
+    service: Product, shop: Any
+) -> None:
+    from django.test import Client
+
+    from dukkan.accounts.models import Membership
+
+    _new_seller_terms(max_active_services=1)
+    client = Client()
+    client.force_login(Membership.objects.get(store=shop, role="owner").user)
+    before = Product.objects.count()
+    form = {"kind": "service", "title": "طراحی لوگو", "slug": "", "summary": "", "price": "0",
+            "description": "", "visibility": "published", "compare_at": "", "min_price": "",
+            "sale_price": "", "sale_starts_at": "", "sale_ends_at": "", "quantity_limit": "",
+            "cover_alt": ""}  # fmt: skip
+    response = client.post(f"/fa/dashboard/{shop.slug}/products/new/", form)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "«فروشنده تازه‌کار»" in page
+    assert "خدمت فعال" in page
+    assert Product.objects.count() == before
+
+
 def test_listing_review_approval_respects_the_cap(
     service: Product, shop: Any, make_user: Callable[..., Any]
 ) -> None:
