@@ -424,19 +424,19 @@ def reclaim(period: date, now: datetime, lease: timedelta = CLAIM_LEASE) -> list
     ids of the stores taken.
 
     The UPDATE is the lock: two workers updating the same stale row at once are serialised
-    on it, and the second re-reads it, finds `claimed_at` fresh and skips it. Setting
-    `claimed_at` to this worker's `now` marks the rows as this worker's.
+    on it, and the second re-reads it, finds `claimed_at` fresh and skips it; RETURNING
+    gives each worker exactly the rows its own UPDATE changed. `claimed_at` becomes this
+    worker's token.
     """
-    taken = ReportCard.objects.filter(
-        period=period, status=CardStatus.CLAIMED, claimed_at__lt=now - lease
-    ).update(claimed_at=now)
-    if not taken:
-        return []
-    return list(
-        ReportCard.objects.filter(
-            period=period, status=CardStatus.CLAIMED, claimed_at=now
-        ).values_list("store_id", flat=True)
-    )
+    table = ReportCard._meta.db_table
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {table} SET claimed_at = %s
+                WHERE period = %s AND status = %s AND claimed_at < %s RETURNING store_id""",
+            [adapt(now), period, CardStatus.CLAIMED, adapt(now - lease)],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 @dataclass(frozen=True)
@@ -503,9 +503,7 @@ def run_report_cards(period: date, *, email: bool = True) -> RunResult:
         # took too long over may have been taken over (and finished) by another worker.
         mine = set(
             ReportCard.objects.select_for_update()
-            .filter(
-                period=period, store_id__in=claimed, status=CardStatus.CLAIMED, claimed_at=token
-            )
+            .filter(period=period, status=CardStatus.CLAIMED, claimed_at=token)
             .values_list("store_id", flat=True)
         )
         cards = {k: v for k, v in cards.items() if k in mine}
