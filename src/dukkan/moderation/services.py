@@ -151,13 +151,14 @@ def decide(
     if action == "approve" and not all(checklist.get(item) for item in CHECKLIST):
         raise ValidationError(_("Tick every item of the checklist before approving."))
     with transaction.atomic():
-        locked = ListingReview.objects.select_for_update().get(pk=review.pk)
-        if locked.status != ReviewStatus.PENDING or locked.kind != Kind.LISTING:
-            raise ValidationError(_("This review has already been decided."))
         if action == "approve":  # approving lists it: the same rules as publishing a draft
             from dukkan.catalog.services import run_publish_checks
 
-            run_publish_checks(Product.objects.select_related("store").get(pk=locked.product_id))
+            # Before the review's lock: catalog also takes a check's locks, then the review's.
+            run_publish_checks(Product.objects.select_related("store").get(pk=review.product_id))
+        locked = ListingReview.objects.select_for_update().get(pk=review.pk)
+        if locked.status != ReviewStatus.PENDING or locked.kind != Kind.LISTING:
+            raise ValidationError(_("This review has already been decided."))
         locked.status = targets[action]
         locked.reasons = reasons.strip()
         locked.checklist = {item: bool(checklist.get(item)) for item in CHECKLIST}
