@@ -21,6 +21,7 @@ from dukkan.core.money import format_money
 from dukkan.gigs.models import GigOrder, LedgerEntry, ServicePackage
 from dukkan.reportcards import selectors, services
 from dukkan.reportcards.models import BonusAward, BonusRound, Level, ReportCard, StoreLevel
+from dukkan.reportcards.tasks import resume_report_cards
 from dukkan.reviews.models import Review
 from dukkan.support.models import Conversation, Visitor
 
@@ -265,14 +266,22 @@ def test_cards_of_a_crashed_worker_are_taken_over_after_the_lease(make_store: An
     # Claimed 5 minutes ago: that worker may still be computing; nothing is taken.
     assert services.run_report_cards(PERIOD, email=False).claimed == 0
     assert ReportCard.objects.filter(period=PERIOD, status="claimed").count() >= 3
+    assert services.stale_periods() == []
     stale = timezone.now() - services.CLAIM_LEASE - timedelta(minutes=1)
     ReportCard.objects.filter(period=PERIOD).update(claimed_at=stale)
+    assert services.stale_periods() == [PERIOD]
+    late = make_store()  # joined after the report-card day: the resume claims no new card
+    resume_report_cards.call()
+    assert not ReportCard.objects.filter(store=late).exists()
+    assert services.stale_periods() == []
+    assert ReportCard.objects.filter(store__in=stores, status="done").count() == 3
+    ReportCard.objects.filter(period=PERIOD).update(status="claimed", claimed_at=stale)
     result = services.run_report_cards(PERIOD, email=False)
     assert result.claimed == ReportCard.objects.filter(period=PERIOD).count()
     assert not ReportCard.objects.filter(period=PERIOD, status="claimed").exists()
     assert ReportCard.objects.filter(store__in=stores, status="done").count() == 3
     assert services.run_report_cards(PERIOD, email=False).claimed == 0
-    assert len(mail.outbox) == 0
+    assert len(mail.outbox) == 3  # mailed by the hourly resume, which took them over
 
 
 def test_a_worker_whose_cards_were_taken_over_writes_nothing(make_store: Any) -> None:

@@ -447,11 +447,23 @@ class RunResult:
     demoted: int
 
 
-def run_report_cards(period: date, *, email: bool = True) -> RunResult:
-    """Compute the report cards of `period` for the stores this worker claims."""
+def stale_periods(now: datetime | None = None, lease: timedelta = CLAIM_LEASE) -> list[date]:
+    """Periods with cards a crashed worker left claimed for longer than the lease."""
+    cutoff = (now or timezone.now()) - lease
+    return sorted(
+        ReportCard.objects.filter(status=CardStatus.CLAIMED, claimed_at__lt=cutoff)
+        .order_by("period")
+        .values_list("period", flat=True)
+        .distinct()
+    )
+
+
+def run_report_cards(period: date, *, email: bool = True, claim_new: bool = True) -> RunResult:
+    """Compute the report cards of `period` for the stores this worker claims (new ones
+    unless `claim_new` is false, and any a crashed worker left claimed past the lease)."""
     conf = settings_row()
     token = timezone.now()
-    claimed = claim(period, conf.window_days, token)
+    claimed = claim(period, conf.window_days, token) if claim_new else []
     claimed += [i for i in reclaim(period, token) if i not in set(claimed)]
     if not claimed:
         return RunResult(period, 0, 0, 0)

@@ -20,3 +20,14 @@ def monthly_report_cards() -> None:
     period = due_period(timezone.now().date())
     if period is not None:
         run_report_cards(period)
+
+
+@periodic("45 * * * *", name="reportcards.resume", catch_up=timedelta(hours=2))
+@task()
+def resume_report_cards() -> None:
+    """Hourly: finish the cards a crashed worker left claimed past the lease (they would
+    otherwise wait for nothing: the monthly run has passed)."""
+    from dukkan.reportcards.services import run_report_cards, stale_periods
+
+    for period in stale_periods():
+        run_report_cards(period, claim_new=False)
