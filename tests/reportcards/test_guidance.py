@@ -3,14 +3,18 @@ and the sellers' guides in three languages linked from the card in the reader's 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.core import mail
 from django.test import Client
 from django.utils import translation
 
 from dukkan.core.money import format_money
 from dukkan.knowledge.models import Article
 from dukkan.reportcards import selectors, services
+from dukkan.reportcards.models import ReportCard
 from dukkan.reviews.models import Review
 from tests.reportcards.test_job import gig, service
 
@@ -81,3 +85,19 @@ def test_guides_exist_in_three_languages_and_cards_link_the_readers_one(make_sto
     # A guide the operator has not translated (or unpublished) falls back to English.
     versions.filter(language="fa").update(status="draft")
     assert selectors.guide_url("canned_replies", "fa") == f"/en/s/{store.slug}/help/{slug}/"
+
+
+def test_card_email_links_the_guide_in_the_stores_language(make_store: Any) -> None:
+    store = make_store(default_language="fa")
+    conf = services.settings_row()
+    conf.guides_store = store
+    conf.save()
+    services.ensure_guides(store)
+    card = ReportCard.objects.create(
+        store=store, period=date(2026, 3, 1), status="done", language="fa",
+        suggestions=["canned_replies"],
+    )  # fmt: skip
+    services.send_card_email(card)
+    base = settings.DUKKAN_BASE_URL.rstrip("/")
+    slug = services.GUIDE_SLUGS["canned_replies"]
+    assert f"{base}/fa/s/{store.slug}/help/{slug}/" in mail.outbox[0].body

@@ -15,6 +15,7 @@ from datetime import UTC as dt_utc
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -578,6 +579,10 @@ def send_card_email(card: ReportCard) -> None:
         return
     with translation.override(card.language or store.default_language):
         context = card_view(card)
+        # Links in a mail need the site's address.
+        base = django_settings.DUKKAN_BASE_URL.rstrip("/")
+        for item in context["suggestions"]:
+            item["url"] = base + item["url"] if item["url"] else ""
         subject = _("Your report card for %(period)s") % {"period": context["period_label"]}
         text = render_to_string("reportcards/email.txt", context)
     send_mail(subject, text, None, owners)
