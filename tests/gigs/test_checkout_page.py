@@ -46,3 +46,20 @@ def test_a_paid_service_order_asks_for_the_requirements(
     html = page.content.decode()
     assert "data-service-order" not in html
     assert _text("fa", "Your files are being prepared.") in html
+
+
+def test_the_receipt_of_a_service_order_offers_no_files(
+    paid_gig: Callable[..., GigOrder], shop: Any
+) -> None:
+    from django.core import mail
+
+    from tests.gigs.conftest import run_queued_tasks
+
+    mail.outbox.clear()
+    paid_gig()
+    run_queued_tasks()
+    receipts = [m for m in mail.outbox if _text("fa", "Total") in str(m.body)]
+    assert receipts
+    body = str(receipts[0].body)
+    assert _text("fa", "Download your files and find your receipts here:") not in body
+    assert _text("fa", "Follow your orders and find your receipts here:") in body

@@ -318,3 +318,15 @@ def test_two_workers_take_over_crashed_cards_once(make_store: Any) -> None:
         t.join()
     assert sum(results) == total
     assert ReportCard.objects.filter(period=PERIOD, status="done").count() == total
+
+
+def test_a_missed_report_card_day_is_caught_up_once(month: dict[str, Any]) -> None:
+    conf = services.settings_row()
+    conf.report_day = 5
+    conf.save()
+    assert services.due_period(date(2026, 3, 4)) is None
+    assert services.due_period(date(2026, 3, 5)) == date(2026, 3, 5)
+    # The worker was down on the 5th: the 9th catches up.
+    assert services.due_period(date(2026, 3, 9)) == date(2026, 3, 5)
+    services.run_report_cards(date(2026, 3, 5), email=False)
+    assert services.due_period(date(2026, 3, 10)) is None

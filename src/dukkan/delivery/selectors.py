@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from dukkan.catalog.models import ProductKind
 from dukkan.catalog.selectors import current_version
 from dukkan.checkout.models import Order, OrderLine, OrderStatus
 from dukkan.core.models import Store
@@ -160,13 +161,17 @@ def purchases(store: Store, email: str) -> list[Purchase]:
 
 def receipt_context(order: Order) -> dict[str, Any]:
     """What a receipt shows (the email and the printable page use the same)."""
-    lines = list(scoped(OrderLine, order.store).filter(order=order).order_by("pk"))
+    lines = list(
+        scoped(OrderLine, order.store).filter(order=order).select_related("product").order_by("pk")
+    )
     language = translation.get_language() or order.language
     return {
         "order": order,
         "status": buyer_status(order),
         "store": order.store,
         "lines": lines,
+        # A service is delivered on its order page, not as files: say so in the receipt.
+        "has_downloads": any(line.product.kind != ProductKind.SERVICE for line in lines),
         "page_language": language,
         "page_dir": "rtl" if translation.get_language_bidi() else "ltr",
         "align_start": "right" if translation.get_language_bidi() else "left",

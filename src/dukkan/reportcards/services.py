@@ -590,8 +590,12 @@ def send_card_email(card: ReportCard) -> None:
 
 
 def due_period(today: date) -> date | None:
-    """Today's period when today is the report-card day."""
-    return today if today.day == settings_row().report_day else None
+    """This month's period once its report-card day has come and until its cards exist: a
+    worker that was down on the day catches up on the next day it runs."""
+    period = today.replace(day=settings_row().report_day)
+    if today < period or ReportCard.objects.filter(period=period).exists():
+        return None
+    return period
 
 
 # --------------------------------------------------------------------------- bonuses
