@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dukkan.catalog.models import Product
+from dukkan.core.templatetags.dukkan import ldate
 from dukkan.gigs.models import TIER_ORDER, ServicePackage, Tier
 from dukkan.reportcards.models import (
     BonusAward,
@@ -128,7 +129,8 @@ def card_view(card: ReportCard) -> dict[str, Any]:
 
     return {
         "card": card,
-        "period_label": card.period.strftime("%Y-%m"),
+        # The day the card was made, in the reader's calendar (Jalali in Persian).
+        "period_label": ldate(card.period, "long"),
         "figures": [
             {
                 "label": labels[c],
