@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from dukkan.accounts.models import User
 from dukkan.core.money import format_money
@@ -45,3 +46,10 @@ def test_demo_bonus_round_is_paid_from_commission_once(client: Client) -> None:
     page = client.get("/fa/dashboard/afzoonesara/report-card/").content.decode()
     assert award.message in page
     assert format_money(award.amount_minor, "IRR", "fa") in page
+    # The operator's overview names the round's pool as money and the category in words.
+    client.force_login(User.objects.get(email="operator@dukkan.example"))
+    overview = client.get("/fa/operator/report-cards/").content.decode()
+    with translation.override("fa"):
+        service_fa = translation.gettext("Service")
+    assert format_money(award.round.pool_minor, "IRR", "fa") in overview
+    assert f"<td>{service_fa}</td>" in overview

@@ -11,7 +11,7 @@ from django.db.models import Avg
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dukkan.catalog.models import Product
+from dukkan.catalog.models import Product, ProductKind
 from dukkan.core.templatetags.dukkan import ldate
 from dukkan.gigs.models import TIER_ORDER, ServicePackage, Tier
 from dukkan.reportcards.models import (
@@ -339,6 +339,7 @@ def operator_overview(period: Any) -> dict[str, Any]:
                 q1, q2, q3 = quartiles(values)
                 distribution.append({
                     "category": category, "label": labels[code], "sellers": len(values),
+                    "category_label": str(dict(ProductKind.choices).get(category, category)),
                     "q1": _fmt(code, round(q1, 4)), "median": _fmt(code, round(q2, 4)),
                     "q3": _fmt(code, round(q3, 4)),
                 })  # fmt: skip
