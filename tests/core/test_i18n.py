@@ -102,6 +102,9 @@ def test_jalali_datetime_is_shown_in_local_time() -> None:
 def test_numbers_follow_the_locale() -> None:
     assert _render("{{ n|lnumber }}", "en", n=1234567) == "1,234,567"
     assert _render("{{ n|lnumber }}", "fa", n=1234567) == "۱٬۲۳۴٬۵۶۷"
+    # A negative Persian amount keeps its minus sign in front of the digits.
+    assert _render("{{ n|lnumber }}", "fa", n=-4000) == "\u200e\u2212۴٬۰۰۰"
+    assert _render("{% money n 'IRR' %}", "fa", n=-40000).startswith("\u200e\u2212۴٬۰۰۰")
 
 
 def test_money_is_minor_units_formatted_per_locale() -> None:

@@ -48,6 +48,11 @@ def format_decimal_locale(value: Decimal | int | float, language: str) -> str:
     from babel.numbers import format_decimal
 
     locale = Locale.parse(BABEL_LOCALES.get(language, language))
-    return localize_digits(
+    text = localize_digits(
         format_decimal(value, locale=locale, numbering_system="default"), language
     )
+    if language == "fa" and text.startswith("-"):
+        # A bare hyphen takes the Persian text's direction and lands after the digits; a
+        # left-to-right mark and a real minus sign keep it in front, as Persian writes it.
+        text = "\u200e\u2212" + text[1:]
+    return text
