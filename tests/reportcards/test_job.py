@@ -334,3 +334,28 @@ def test_a_missed_report_card_day_is_caught_up_once(month: dict[str, Any]) -> No
     assert services.due_period(date(2026, 3, 9)) == date(2026, 3, 5)
     services.run_report_cards(date(2026, 3, 5), email=False)
     assert services.due_period(date(2026, 3, 10)) is None
+
+
+def test_the_operator_types_the_bonus_pool_like_a_price(
+    month: dict[str, Any], client: Any, make_user: Any
+) -> None:
+    services.run_report_cards(PERIOD, email=False)
+    b = month["b"]
+    LedgerEntry.objects.create(store=b, kind="commission", amount_minor=-3000, currency=b.currency)
+    client.force_login(make_user(is_operator=True))
+    page = client.get("/en/operator/report-cards/").content.decode()
+    assert format_money(3000, b.currency, "en") in page  # what the platform holds, as money
+    form = {"action": "bonus", "name": "Spring", "period": "2026-03-01", "winners": "1"}
+    for currency, pool, says in (
+        ("XYZ", "10", "Choose a currency"),
+        (b.currency, "ten", "Enter an amount like 49"),
+        (b.currency, "30.001", "at most 2 digits"),
+        (b.currency, "30.01", "larger than the platform"),
+    ):
+        answer = client.post(
+            "/en/operator/report-cards/", {**form, "currency": currency, "pool": pool}, follow=True
+        )
+        assert says in answer.content.decode()
+        assert not BonusRound.objects.exists()
+    client.post("/en/operator/report-cards/", {**form, "currency": b.currency, "pool": "30"})
+    assert BonusRound.objects.get().pool_minor == 3000

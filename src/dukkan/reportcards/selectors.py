@@ -12,8 +12,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dukkan.catalog.models import Product, ProductKind
+from dukkan.core.models import Store
 from dukkan.core.templatetags.dukkan import ldate
 from dukkan.gigs.models import TIER_ORDER, ServicePackage, Tier
+from dukkan.gigs.selectors import platform_balance
 from dukkan.reportcards.models import (
     BonusAward,
     Level,
@@ -359,3 +361,10 @@ def operator_overview(period: Any) -> dict[str, Any]:
         if reasons:
             dropped.append({"store": card.store, "reasons": reasons})
     return {"cards": cards, "distribution": distribution, "dropped": dropped}
+
+
+def bonus_pools() -> list[tuple[str, int]]:
+    """Each currency the sellers use, with what the platform holds in it (the most a bonus
+    round in that currency can give)."""
+    currencies = sorted(set(Store.objects.values_list("currency", flat=True)))
+    return [(currency, platform_balance(currency)) for currency in currencies]

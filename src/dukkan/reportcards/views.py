@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from dukkan.accounts.models import Role
 from dukkan.accounts.permissions import store_view
 from dukkan.accounts.views import operator_required
+from dukkan.catalog.forms import MoneyField
 from dukkan.reportcards import selectors, services
 from dukkan.reportcards.models import LEVEL_ORDER, Level
 
@@ -58,11 +59,16 @@ def overview(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Level thresholds saved."))
             elif request.POST.get("action") == "bonus":
                 period = date.fromisoformat(request.POST.get("period", ""))
+                currency = request.POST.get("currency", "").upper()
+                if currency not in dict(selectors.bonus_pools()):
+                    raise ValidationError(_("Choose a currency the marketplace's sellers use."))
+                # Typed like any price (toman for rials, riyals with halalas), kept in minor units.
+                pool = MoneyField(currency=currency, required=True).clean(request.POST.get("pool"))
                 services.create_bonus_round(
                     name=request.POST.get("name", ""),
                     period=period,
-                    currency=request.POST.get("currency", "").upper(),
-                    pool_minor=_int(request.POST.get("pool_minor")),
+                    currency=currency,
+                    pool_minor=pool or 0,
                     winners=_int(request.POST.get("winners")),
                     by=request.user,  # type: ignore[arg-type]
                 )
@@ -85,6 +91,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             _("Active services at most"),
             _("Payout clearing (days)"),
         ],
+        "pools": selectors.bonus_pools(),
         "rounds": services.BonusRound.objects.prefetch_related("awards__store")[:5],
     }
     return render(request, "reportcards/operator.html", context)
