@@ -10,25 +10,7 @@ import pytest
 from django.core import mail
 
 from dukkan.core.tasks import handle_event  # noqa: F401  (registers the task the queue holds)
-
-
-def run_queued_tasks() -> int:
-    """Run every task waiting in the database queue, as `dukkan worker` would; fail on errors."""
-    from django_tasks_db.models import DBTaskResult
-
-    from dukkan.core.worker import batch_worker
-
-    worker = batch_worker("pytest")
-    ran = 0
-    # The worker's own loop closes "old" connections, which would end the test's transaction;
-    # its per-task step is what we need.
-    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
-        result.claim(worker.worker_id)
-        worker.run_task(result)
-        ran += 1
-    failed = DBTaskResult.objects.failed()
-    assert not failed.exists(), [r.traceback for r in failed]
-    return ran
+from tests.tasks import run_queued_tasks
 
 
 def link_in(message: mail.EmailMessage) -> str:

@@ -26,6 +26,7 @@ from dukkan.core.tasks import handle_event  # noqa: F401  (registers the task th
 from dukkan.delivery import tasks as delivery_tasks  # noqa: F401  (registers delivery's tasks)
 from dukkan.delivery.models import Entitlement
 from tests.browser.conftest import browser, page  # noqa: F401  (the fixtures, shared)
+from tests.tasks import run_queued_tasks  # noqa: F401  (imported from here by tests)
 
 
 def make_pdf(pages: int, text: str = "Chapter") -> bytes:
@@ -49,23 +50,6 @@ def make_pdf(pages: int, text: str = "Chapter") -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def run_queued_tasks() -> int:
-    """Run every task waiting in the database queue, as `dukkan worker` would; fail on errors."""
-    from django_tasks_db.models import DBTaskResult
-
-    from dukkan.core.worker import batch_worker
-
-    worker = batch_worker("pytest-delivery")
-    ran = 0
-    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
-        result.claim(worker.worker_id)
-        worker.run_task(result)
-        ran += 1
-    failed = DBTaskResult.objects.failed()
-    assert not failed.exists(), [r.traceback for r in failed]
-    return ran
 
 
 def link_in(message: mail.EmailMessage) -> str:

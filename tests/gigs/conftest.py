@@ -9,6 +9,7 @@ from dukkan.checkout import services as checkout
 from dukkan.checkout.models import Order, SellingSettings
 from dukkan.gigs import services
 from dukkan.gigs.models import GigOrder, MarketplaceSettings, ServicePackage
+from tests.tasks import run_queued_tasks  # noqa: F401  (imported from here by tests)
 
 
 @pytest.fixture
@@ -87,20 +88,3 @@ def paid_gig(
         return GigOrder.objects.get(checkout_order=Order.objects.get(pk=order.pk))
 
     return make
-
-
-def run_queued_tasks() -> int:
-    """Run every task waiting in the database queue, as `dukkan worker` would; fail on errors."""
-    from django_tasks_db.models import DBTaskResult
-
-    from dukkan.core.worker import batch_worker
-
-    worker = batch_worker("pytest-gigs")
-    ran = 0
-    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
-        result.claim(worker.worker_id)
-        worker.run_task(result)
-        ran += 1
-    failed = DBTaskResult.objects.failed()
-    assert not failed.exists(), [r.traceback for r in failed]
-    return ran

@@ -14,6 +14,7 @@ from dukkan.accounts.models import Membership, Role, User
 from dukkan.core.models import Store
 from dukkan.support import services as support
 from dukkan.support.models import Conversation
+from tests.tasks import run_queued_tasks  # noqa: F401  (imported from here by tests)
 
 
 @dataclass
@@ -67,24 +68,6 @@ def customer_says(db: None) -> Callable[..., Conversation]:
         return conversation
 
     return say
-
-
-def run_queued_tasks() -> int:
-    """Run every task waiting in the database queue, as `dukkan worker` would; fail on errors."""
-    from django_tasks_db.models import DBTaskResult
-
-    from dukkan.core.tasks import handle_event  # noqa: F401  (the task the queue holds)
-    from dukkan.core.worker import batch_worker
-
-    worker = batch_worker("pytest-inbox")
-    ran = 0
-    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
-        result.claim(worker.worker_id)
-        worker.run_task(result)
-        ran += 1
-    failed = DBTaskResult.objects.failed()
-    assert not failed.exists(), [r.traceback for r in failed]
-    return ran
 
 
 def go_online(store: Store, user: User, name: str = "test") -> None:

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from dukkan.knowledge import services
+from tests.tasks import run_queued_tasks  # noqa: F401  (imported from here by tests)
 
 
 @pytest.fixture
@@ -34,20 +35,3 @@ def owner_of(store: Any) -> Any:
     from dukkan.accounts.models import Membership, Role
 
     return Membership.objects.get(store=store, role=Role.OWNER).user
-
-
-def run_queued_tasks() -> int:
-    """Run every task waiting in the database queue, as `dukkan worker` would."""
-    from django_tasks_db.models import DBTaskResult
-
-    from dukkan.core.worker import batch_worker
-
-    worker = batch_worker("pytest-knowledge")
-    ran = 0
-    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
-        result.claim(worker.worker_id)
-        worker.run_task(result)
-        ran += 1
-    failed = DBTaskResult.objects.failed()
-    assert not failed.exists(), [r.traceback for r in failed]
-    return ran
