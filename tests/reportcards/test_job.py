@@ -178,11 +178,8 @@ def test_second_run_of_a_period_computes_nothing(month: dict[str, Any]) -> None:
     assert len(mail.outbox) == 2
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_workers_claim_each_card_once(make_store: Any) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent claims need PostgreSQL (SQLite serialises writers)")
-    stores = [make_store() for _ in range(30)]
+def _two_workers_run() -> list[int]:
+    """Two workers start the period's run at the same moment; what each one claimed."""
     barrier = threading.Barrier(2)
     results: list[int] = []
 
@@ -198,6 +195,15 @@ def test_two_workers_claim_each_card_once(make_store: Any) -> None:
         t.start()
     for t in threads:
         t.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_claim_each_card_once(make_store: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent claims need PostgreSQL (SQLite serialises writers)")
+    stores = [make_store() for _ in range(30)]
+    results = _two_workers_run()
     total = ReportCard.objects.filter(period=PERIOD).count()
     assert total >= len(stores)
     assert sum(results) == total
@@ -305,21 +311,7 @@ def test_two_workers_take_over_crashed_cards_once(make_store: Any) -> None:
         pytest.skip("concurrent claims need PostgreSQL (SQLite serialises writers)")
     _crashed(20, make_store, minutes_ago=31 + int(services.CLAIM_LEASE.total_seconds() // 60))
     total = ReportCard.objects.filter(period=PERIOD).count()
-    barrier = threading.Barrier(2)
-    results: list[int] = []
-
-    def worker() -> None:
-        try:
-            barrier.wait()
-            results.append(services.run_report_cards(PERIOD, email=False).claimed)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = _two_workers_run()
     assert sum(results) == total
     assert ReportCard.objects.filter(period=PERIOD, status="done").count() == total
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from dukkan.core.mail import from_store
 from dukkan.core.periodic import periodic
 
 
@@ -21,14 +22,6 @@ def release_held_commissions() -> int:
     from dukkan.affiliates.services import release_held
 
     return release_held()
-
-
-def _from_email(store_name: str) -> str:
-    address = settings.DEFAULT_FROM_EMAIL
-    if "<" in address:
-        address = address[address.index("<") + 1 : address.rindex(">")]
-    name = store_name.replace('"', "").replace("\n", " ")
-    return f'"{name}" <{address}>'
 
 
 def _mail(affiliate_id: int, template: str, extra: dict[str, object]) -> None:
@@ -52,7 +45,7 @@ def _mail(affiliate_id: int, template: str, extra: dict[str, object]) -> None:
         subject = render_to_string(f"affiliates/email/{template}_subject.txt", context).strip()
         text = render_to_string(f"affiliates/email/{template}.txt", context)
         html = render_to_string(f"affiliates/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, _from_email(store.name), [affiliate.user.email])
+    message = EmailMultiAlternatives(subject, text, from_store(store.name), [affiliate.user.email])
     message.attach_alternative(html, "text/html")
     message.send()
 

@@ -9,19 +9,12 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from dukkan.core.mail import from_store
 from dukkan.core.models import Store
 
 
-def _from_email(store: Store) -> str:
-    address = settings.DEFAULT_FROM_EMAIL
-    if "<" in address:
-        address = address[address.index("<") + 1 : address.rindex(">")]
-    name = store.name.replace('"', "").replace("\n", " ")
-    return f'"{name}" <{address}>'
-
-
 def _send(store: Store, to: str, subject: str, text: str, html: str) -> None:
-    message = EmailMultiAlternatives(subject, text, _from_email(store), [to])
+    message = EmailMultiAlternatives(subject, text, from_store(store.name), [to])
     message.attach_alternative(html, "text/html")
     message.send()
 

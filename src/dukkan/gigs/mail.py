@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dukkan.accounts.models import Membership
-from dukkan.core.models import Store
+from dukkan.core.mail import from_store
 from dukkan.core.money import format_money
 from dukkan.gigs.models import GigOrder
 
@@ -131,14 +131,6 @@ def _texts(order: GigOrder, kind: str, language: str) -> tuple[str, str, str]:
     return subject % {"title": title}, lead % {"refunded": refunded, "due": due}, button
 
 
-def _from_email(store: Store) -> str:
-    address = settings.DEFAULT_FROM_EMAIL
-    if "<" in address:
-        address = address[address.index("<") + 1 : address.rindex(">")]
-    name = store.name.replace('"', "").replace("\n", " ")
-    return f'"{name}" <{address}>'
-
-
 def send(gig_order_id: int, kind: str, to: str) -> int:
     """Send the notice now; returns how many mails went out."""
     order = (
@@ -170,7 +162,9 @@ def send(gig_order_id: int, kind: str, to: str) -> int:
             }
             text = render_to_string("gigs/email/notice.txt", context)
             html = render_to_string("gigs/email/notice.html", context)
-        message = EmailMultiAlternatives(subject, text, _from_email(order.store), [person.email])
+        message = EmailMultiAlternatives(
+            subject, text, from_store(order.store.name), [person.email]
+        )
         message.attach_alternative(html, "text/html")
         message.send()
         sent += 1
