@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -355,8 +356,6 @@ def book_checkout_refund(checkout_order_id: int) -> int:
 def sync_checkout_refunds() -> int:
     """Book checkout refunds the gig ledger missed (the in-process `OrderRefunded` handler
     runs after checkout's commit; a crash in between would lose it). Hourly; idempotent."""
-    from django.db.models import F
-
     missed = GigOrder.objects.filter(
         checkout_order__refunded_minor__gt=F("refunded_minor")
     ).values_list("checkout_order_id", flat=True)[:1000]

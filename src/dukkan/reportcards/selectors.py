@@ -222,8 +222,6 @@ def pricing_guidance(
     Only services priced in one currency (the seller's store's, unless given) are compared:
     quartiles of mixed currencies would mean nothing. Amounts are whole minor units.
     """
-    from dukkan.core.models import Store
-
     if currency is None:
         currency = Store.objects.filter(pk=store_id).values_list("currency", flat=True).first()
     rows = list(
